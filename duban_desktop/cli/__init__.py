@@ -1,0 +1,70 @@
+"""The command line: the same domain and io functions as the window, no window.
+
+Errors print one clear Chinese line on stderr and exit 1; usage errors exit 2;
+a traceback goes to the log file, never to the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from ..db import DatabaseError
+from ..domain.errors import DomainError
+from ..logsetup import setup_logging
+from ..oserrors import describe
+from . import core
+from .common import CommandError
+from .parser import ChineseParser
+
+log = logging.getLogger(__name__)
+
+# modules that add subcommands: each has register(subparsers)
+MODULES = [core]
+
+
+def build_parser() -> ChineseParser:
+    parser = ChineseParser(prog="duban-desktop", description="督办 Desktop 命令行")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
+    for module in MODULES:
+        module.register(sub)
+    return parser
+
+
+def command_names() -> set[str]:
+    parser = build_parser()
+    for action in parser._subparsers._group_actions:
+        return set(action.choices)
+    return set()
+
+
+def _fail(message: str) -> int:
+    if sys.stderr is not None:
+        sys.stderr.write(message.rstrip() + "\n")
+    return 1
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    log_file = setup_logging()
+    try:
+        return args.handler(args)
+    except (CommandError, DomainError, DatabaseError) as exc:
+        return _fail(f"错误:{exc}")
+    except BrokenPipeError:  # output piped into head and the like
+        return 0
+    except OSError as exc:
+        return _fail(f"错误:{describe(exc)}")
+    except KeyboardInterrupt:
+        return _fail("已中断。")
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the traceback
+        log.exception("unexpected error in %s", argv)
+        where = f"详细信息已写入日志 {log_file}。" if log_file else ""
+        return _fail(f"程序内部错误:{exc}。{where}")

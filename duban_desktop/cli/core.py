@@ -1,0 +1,150 @@
+"""Core subcommands: demo, alerts, check, backup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..db import SCHEMA_VERSION, close_database, current_path
+from ..db import backup as backups
+from ..db.connection import sqlite_target
+from ..db.integrity import check_structure
+from ..db.models import CoordinationCase, SupervisionItem, Unit
+from ..domain import consistency, demo
+from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
+from ..domain.dates import format_cn
+from ..oserrors import describe
+from .common import CommandError, add_db_option, db_target, open_db, out
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="在新的数据库中生成示例数据")
+    p.add_argument("--db", required=True, metavar="PATH", help="新数据库文件的路径")
+    p.add_argument("--items", type=int, default=300, metavar="N", help="督办事项件数(默认 300)")
+    p.add_argument("--cases", type=int, default=40, metavar="N", help="协调事项件数(默认 40)")
+    p.add_argument("--seed", type=int, default=2026, metavar="S", help="随机种子,相同种子生成相同数据")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("alerts", help="列出逾期和即将到期的事项")
+    add_db_option(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_alerts)
+
+    p = sub.add_parser("check", help="检查数据库的完整性和数据结构版本,可从备份恢复")
+    add_db_option(p)
+    p.add_argument("--restore", metavar="BACKUP",
+                   help="先从备份恢复(备份文件路径,或 latest 表示最近一次备份)")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("backup", help="备份数据库(程序打开时也可以)")
+    add_db_option(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="备份文件的路径")
+    p.set_defaults(handler=cmd_backup)
+
+
+def cmd_demo(args) -> int:
+    if args.items < 0 or args.cases < 0:
+        raise CommandError("--items 和 --cases 不能为负数。")
+    if args.items > 2_000_000 or args.cases > 200_000:
+        raise CommandError("示例数据最多 2000000 件督办事项、200000 件协调事项。")
+    open_db(args, create=True)
+    try:
+        counts = demo.generate(items=args.items, cases=args.cases, seed=args.seed)
+    finally:
+        close_database()
+    out(f"已生成示例数据:督办事项 {counts['items']} 件,协调事项 {counts['cases']} 件。数据库:{args.db}")
+    return 0
+
+
+def cmd_alerts(args) -> int:
+    open_db(args)
+    try:
+        alerts = compute_alerts()
+        notice = calendar_notice()
+    finally:
+        close_database()
+    if args.json:
+        out(json.dumps([a.as_json() for a in alerts], ensure_ascii=False, indent=1))
+        return 0
+    if not alerts:
+        out("没有逾期或即将到期的事项。")
+    for level, label in LEVELS.items():
+        group = [a for a in alerts if a.level == level]
+        if not group:
+            continue
+        out(f"【{label}】{len(group)} 件")
+        for a in group:
+            when = {"overdue": f"已逾期 {a.days} 个工作日", "due_soon": f"还剩 {a.days} 个工作日" if a.days else "今天到期",
+                    "reply_overdue": f"反馈已逾期 {a.days} 个工作日",
+                    "awaiting_review": f"已等待审理 {a.days} 个工作日",
+                    "coordination_overdue": f"已逾期 {a.days} 个工作日"}[level]
+            out(f"  {a.number}  {a.title}  {a.lead_unit}  时限 {format_cn(a.deadline)}  {when}")
+    if notice:
+        out(f"注意:{notice}")
+    return 0
+
+
+def _resolve_backup(db_path: Path, name: str) -> Path:
+    if name == "latest":
+        found = backups.list_backups(db_path)
+        if not found:
+            raise CommandError(f"没有找到数据库“{db_path}”的备份(应在 {backups.backup_dir_for(db_path)})。")
+        return found[0].path
+    return Path(name)
+
+
+def cmd_check(args) -> int:
+    target = db_target(args)
+    path = sqlite_target(target)
+    if args.restore:
+        if path is None:
+            raise CommandError("只有 SQLite 数据库文件可以从备份恢复。")
+        source = _resolve_backup(path, args.restore)
+        aside = backups.restore_backup(path, source)
+        out(f"已从备份“{source}”恢复。" + (f"恢复前的数据库已另存为“{aside}”。" if aside else ""))
+    open_db(args)
+    try:
+        report = check_structure()
+        rule_problems = consistency.problems()
+        counts = (SupervisionItem.select().count(), CoordinationCase.select().count(),
+                  Unit.select().count())
+        where = current_path() or target
+    finally:
+        close_database()
+    out(f"数据库:{where}")
+    out(f"数据结构版本:{report.schema_version}(本程序为 {SCHEMA_VERSION})")
+    out("完整性检查:" + ("通过" if report.integrity == ["ok"] else "未通过:" + ";".join(report.integrity[:10])))
+    out("外键检查:" + ("通过" if not report.foreign_key_problems else
+                   "未通过:" + ";".join(report.foreign_key_problems[:10])))
+    out("规则检查:" + ("通过" if not rule_problems else f"发现 {len(rule_problems)} 个问题"))
+    for problem in rule_problems:
+        out(f"  - {problem}")
+    out(f"记录:督办事项 {counts[0]} 件,协调事项 {counts[1]} 件,单位 {counts[2]} 个")
+    if path is not None:
+        found = backups.list_backups(path)
+        out(f"备份:{len(found)} 份,位于 {backups.backup_dir_for(path)}")
+        for info in found[:5]:
+            out(f"  {info.taken_at:%Y-%m-%d %H:%M:%S}  {info.kind_label}  {info.path.name}")
+    ok = report.ok and not rule_problems
+    if not ok:
+        out("检查未通过。可用 check --restore latest 从最近一次备份恢复。")
+    return 0 if ok else 1
+
+
+def cmd_backup(args) -> int:
+    path = sqlite_target(db_target(args))
+    if path is None:
+        raise CommandError("只有 SQLite 数据库文件可以用此命令备份。")
+    dest = Path(args.output).expanduser()
+    if dest.exists() and dest.resolve() == path.resolve():
+        raise CommandError("备份文件不能与数据库文件相同,请换一个路径。")
+    if dest.is_dir():
+        raise CommandError(f"“{dest}”是一个文件夹,请给出备份文件的完整路径。")
+    open_db(args)  # checks that it is a database of ours, not newer
+    close_database()
+    try:
+        backups.copy_database(path, dest)
+    except OSError as exc:
+        raise CommandError(describe(exc, dest)) from exc
+    out(f"已备份到 {dest}")
+    return 0

@@ -1,0 +1,94 @@
+"""Schema versions and step-by-step migrations.
+
+A new database is created at the current schema directly. An existing one at an older
+version is migrated one step at a time; each step runs in one transaction together with
+its version bump and is written so that running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+
+from .models import MODELS, Meta
+
+SCHEMA_VERSION = 1
+
+# version -> step that brings a database from version-1 to version.
+# Steps use playhouse.migrate operations (portable) and check before they change.
+MigrationStep = Callable[[pw.Database], None]
+STEPS: dict[int, MigrationStep] = {}
+
+APPEND_ONLY_TABLE = "change_log"
+
+
+def read_version(db: pw.Database) -> int | None:
+    """The stored schema version, 0 for an empty database, None if not ours."""
+    tables = set(db.get_tables())
+    if not tables:
+        return 0
+    if "meta" not in tables:
+        return None
+    row = Meta.get_or_none(Meta.key == "schema_version")
+    if row is None:
+        return None
+    try:
+        return int(row.value)
+    except ValueError:
+        return None
+
+
+def _set_version(version: int) -> None:
+    (
+        Meta.insert(key="schema_version", value=str(version))
+        .on_conflict(conflict_target=[Meta.key], update={Meta.value: str(version)})
+        .execute()
+    )
+
+
+def _install_guards(db: pw.Database) -> None:
+    """Make the change history append-only at the database level (SQLite)."""
+    if not isinstance(db, pw.SqliteDatabase):
+        return
+    for op in ("UPDATE", "DELETE"):
+        db.execute_sql(
+            f"CREATE TRIGGER IF NOT EXISTS {APPEND_ONLY_TABLE}_no_{op.lower()} "
+            f"BEFORE {op} ON {APPEND_ONLY_TABLE} "
+            "BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END"
+        )
+
+
+def create_current(db: pw.Database) -> None:
+    with db.atomic():
+        db.create_tables(MODELS, safe=True)
+        _install_guards(db)
+        _set_version(SCHEMA_VERSION)
+
+
+def migrate(db: pw.Database, from_version: int, steps: dict[int, MigrationStep] | None = None,
+            target: int | None = None) -> list[int]:
+    """Run the steps after ``from_version`` up to ``target``; returns the versions applied."""
+    steps = STEPS if steps is None else steps
+    target = SCHEMA_VERSION if target is None else target
+    applied = []
+    sqlite = isinstance(db, pw.SqliteDatabase)
+    if sqlite:
+        # SQLite rebuilds a table to change a column; foreign keys must be off around
+        # that (they cannot change inside a transaction) and are checked before commit.
+        db.execute_sql("PRAGMA foreign_keys=OFF")
+    try:
+        for version in range(from_version + 1, target + 1):
+            step = steps[version]
+            with db.atomic():
+                step(db)
+                if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone():
+                    raise pw.IntegrityError(f"step {version} broke foreign keys")
+                _set_version(version)
+            applied.append(version)
+    finally:
+        if sqlite:
+            db.execute_sql("PRAGMA foreign_keys=ON")
+    with db.atomic():
+        _install_guards(db)
+    return applied

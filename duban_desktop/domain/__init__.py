@@ -1,0 +1,1 @@
+"""The office's rules: workflows, numbering, working days, alerts, statistics. No Qt."""

@@ -1,0 +1,145 @@
+"""逾期提醒: what is overdue, due soon, waiting for a reply or a review.
+
+Dates compare as dates: an item due today is not overdue. Distances are counted in
+working days (official calendar plus the office's overrides). The database does the
+filtering; only the rows that alert come back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+import peewee as pw
+
+from ..db.models import CoordinationCase, SupervisionItem, Unit, Urge
+from . import settings
+from .workdays import ONE_DAY, WorkCalendar, current_calendar, fallback_notice
+
+LEVELS = {
+    "overdue": "已逾期",
+    "due_soon": "即将到期",
+    "reply_overdue": "催办反馈逾期",
+    "awaiting_review": "待审理超时",
+    "coordination_overdue": "协调事项逾期",
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: str
+    entity: str  # "item" or "case"
+    id: int
+    number: str
+    title: str
+    lead_unit: str
+    deadline: dt.date | None
+    days: int  # working days: overdue / remaining / waited
+    since: dt.date | None = None  # reply limit or report date the alert counts from
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS[self.level]
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["deadline"] = self.deadline.isoformat() if self.deadline else None
+        data["since"] = self.since.isoformat() if self.since else None
+        data["level_label"] = self.level_label
+        return data
+
+
+def due_soon_horizon(calendar: WorkCalendar, today: dt.date, days: int) -> dt.date:
+    """The last date whose remaining working days are at most ``days``."""
+    return calendar.add_workdays(today, days + 1) - ONE_DAY
+
+
+def waited_cutoff(calendar: WorkCalendar, today: dt.date, days: int) -> dt.date:
+    """The latest date from which more than ``days`` working days have passed by today."""
+    day = today - ONE_DAY
+    while calendar.workdays_between(day, today) <= days:
+        day -= ONE_DAY
+    return day
+
+
+def _item_query(*conditions):
+    return (SupervisionItem
+            .select(SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
+                    SupervisionItem.deadline, Unit.name.alias("unit_name"))
+            .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
+            .where(*conditions)
+            .order_by(SupervisionItem.deadline, SupervisionItem.id)
+            .namedtuples())
+
+
+def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None = None,
+                   levels: tuple[str, ...] = tuple(LEVELS)) -> list[Alert]:
+    today = today or dt.date.today()
+    calendar = calendar or current_calendar()
+    found: list[Alert] = []
+    in_progress = SupervisionItem.state == "in_progress"
+
+    if "overdue" in levels or "due_soon" in levels:
+        horizon = due_soon_horizon(calendar, today, settings.get("due_soon_days"))
+        for row in _item_query(in_progress, SupervisionItem.deadline <= horizon):
+            left = calendar.remaining(today, row.deadline)
+            level = "overdue" if row.deadline < today else "due_soon"
+            if level in levels:
+                found.append(Alert(level, "item", row.id, row.number, row.title, row.unit_name,
+                                   row.deadline, abs(left)))
+
+    if "reply_overdue" in levels:
+        latest = (Urge.select(pw.fn.MAX(Urge.id)).group_by(Urge.item))
+        query = (Urge
+                 .select(Urge.reply_by, Urge.urged_on, SupervisionItem.id, SupervisionItem.number,
+                         SupervisionItem.title, SupervisionItem.deadline,
+                         Unit.name.alias("unit_name"))
+                 .join(SupervisionItem, on=(Urge.item == SupervisionItem.id))
+                 .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
+                 .where(Urge.id.in_(latest), in_progress, Urge.reply_by < today,
+                        SupervisionItem.result_reported_on.is_null()
+                        | (SupervisionItem.result_reported_on < Urge.urged_on))
+                 .order_by(Urge.reply_by, SupervisionItem.id)
+                 .namedtuples())
+        for row in query:
+            found.append(Alert("reply_overdue", "item", row.id, row.number, row.title,
+                               row.unit_name, row.deadline, max(1, calendar.workdays_between(
+                                   row.reply_by, today)), row.reply_by))
+
+    if "awaiting_review" in levels:
+        cutoff = waited_cutoff(calendar, today, settings.get("review_wait_days"))
+        query = (SupervisionItem
+                 .select(SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
+                         SupervisionItem.deadline, SupervisionItem.result_reported_on,
+                         Unit.name.alias("unit_name"))
+                 .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
+                 .where(SupervisionItem.state == "awaiting_review",
+                        SupervisionItem.result_reported_on <= cutoff)
+                 .order_by(SupervisionItem.result_reported_on, SupervisionItem.id)
+                 .namedtuples())
+        for row in query:
+            found.append(Alert("awaiting_review", "item", row.id, row.number, row.title,
+                               row.unit_name, row.deadline,
+                               calendar.workdays_between(row.result_reported_on, today),
+                               row.result_reported_on))
+
+    if "coordination_overdue" in levels:
+        query = (CoordinationCase
+                 .select(CoordinationCase.id, CoordinationCase.number, CoordinationCase.title,
+                         CoordinationCase.deadline, CoordinationCase.requester)
+                 .where(CoordinationCase.state.in_(("intake", "verification", "consultation")),
+                        CoordinationCase.deadline < today)
+                 .order_by(CoordinationCase.deadline, CoordinationCase.id)
+                 .namedtuples())
+        for row in query:
+            found.append(Alert("coordination_overdue", "case", row.id, row.number, row.title,
+                               row.requester, row.deadline, abs(calendar.remaining(today, row.deadline))))
+    return found
+
+
+def calendar_notice(today: dt.date | None = None) -> str:
+    """A note when this year or next year is counted by weekends only."""
+    today = today or dt.date.today()
+    calendar = current_calendar()
+    years = [y for y in (today.year, today.year + 1) if calendar.year_source(y) == "weekends"]
+    return fallback_notice(years)

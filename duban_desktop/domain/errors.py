@@ -1,0 +1,24 @@
+"""Refusals of the office's rules. ``str(error)`` is a Chinese message for the user."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base: an operation was refused; nothing was written."""
+
+
+class ValidationError(DomainError):
+    """A field's value is not acceptable. ``field`` is the code name of the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class StepNotAllowed(DomainError):
+    """The step is not allowed in the record's current state."""
+
+
+class NotFound(DomainError):
+    pass

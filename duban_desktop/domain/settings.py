@@ -1,0 +1,98 @@
+"""The office's settings: names, numbering, thresholds, form fonts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..db import write_transaction
+from ..db.models import Setting
+from . import history
+from .errors import ValidationError
+from .text import clean
+
+
+@dataclass(frozen=True)
+class Spec:
+    label: str
+    default: object
+    kind: str = "text"  # text | int
+    max_len: int = 100
+    low: int = 0
+    high: int = 0
+
+
+SPECS: dict[str, Spec] = {
+    "office_name": Spec("办公室名称", "××办公室"),
+    "operator_name": Spec("操作员姓名", ""),
+    "contact_phone": Spec("联系电话", "", max_len=50),
+    "number_prefix": Spec("督办编号字头", "催字", max_len=20),
+    "case_number_prefix": Spec("协调编号字头", "协字", max_len=20),
+    "number_pattern": Spec("编号格式", "{prefix}〔{year}〕{seq}号", max_len=60),
+    "due_soon_days": Spec("临期提醒(工作日)", 3, "int", low=1, high=30),
+    "review_wait_days": Spec("待审理提醒(工作日)", 3, "int", low=1, high=60),
+    "default_reply_days": Spec("催办反馈期限(日)", 5, "int", low=1, high=90),
+    "default_urge_method": Spec("常用催办方式", "phone", max_len=20),
+    "font_body": Spec("正文字体", "仿宋_GB2312", max_len=40),
+    "font_title": Spec("标题字体", "方正小标宋简体", max_len=40),
+    "font_heading": Spec("小标题字体", "黑体", max_len=40),
+    "font_number": Spec("页码字体", "宋体", max_len=40),
+}
+
+
+def _convert(key: str, value) -> object:
+    spec = SPECS[key]
+    if spec.kind == "int":
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(key, f"“{spec.label}”请填写整数。") from None
+        if not spec.low <= number <= spec.high:
+            raise ValidationError(key, f"“{spec.label}”应在 {spec.low} 到 {spec.high} 之间。")
+        return number
+    text = clean(value, field=key, label=spec.label, max_len=spec.max_len, single_line=True)
+    if key == "number_pattern":
+        from .numbering import validate_pattern  # numbering reads settings
+
+        validate_pattern(text)
+    if key in ("office_name", "number_prefix", "case_number_prefix", "number_pattern") and not text:
+        raise ValidationError(key, f"请填写“{spec.label}”。")
+    if key.startswith("font_") and not text:
+        raise ValidationError(key, f"请填写“{spec.label}”。")
+    return text
+
+
+def get(key: str):
+    spec = SPECS[key]
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return spec.default
+    return int(row.value) if spec.kind == "int" else row.value
+
+
+def all_settings() -> dict[str, object]:
+    stored = {row.key: row.value for row in Setting.select()}
+    out = {}
+    for key, spec in SPECS.items():
+        if key in stored:
+            out[key] = int(stored[key]) if spec.kind == "int" else stored[key]
+        else:
+            out[key] = spec.default
+    return out
+
+
+def update(values: dict[str, object]) -> dict[str, object]:
+    """Validate all values first, then store them in one transaction."""
+    unknown = [k for k in values if k not in SPECS]
+    if unknown:
+        raise ValidationError(unknown[0], f"没有名为“{unknown[0]}”的设置项。")
+    converted = {key: _convert(key, value) for key, value in values.items()}
+    with write_transaction():
+        current = all_settings()
+        for key, value in converted.items():
+            if current[key] == value:
+                continue
+            (Setting.insert(key=key, value=str(value))
+             .on_conflict(conflict_target=[Setting.key], update={Setting.value: str(value)})
+             .execute())
+            history.record("setting", None, "update", field=key, old=current[key], new=value)
+    return all_settings()

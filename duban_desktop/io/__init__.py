@@ -1,0 +1,1 @@
+"""Files the office exchanges: Word forms, the Excel ledger, backups. No Qt."""
