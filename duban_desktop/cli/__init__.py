@@ -13,14 +13,14 @@ from ..db import DatabaseError
 from ..domain.errors import DomainError
 from ..logsetup import setup_logging
 from ..oserrors import describe
-from . import core
+from . import core, export, imports
 from .common import CommandError
 from .parser import ChineseParser
 
 log = logging.getLogger(__name__)
 
 # modules that add subcommands: each has register(subparsers)
-MODULES = [core]
+MODULES = [core, export, imports]
 
 
 def build_parser() -> ChineseParser:
