@@ -1,0 +1,57 @@
+"""The register's query: filters, Chinese substring search, sorting by id lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from duban_desktop.domain import supervision as sv
+from duban_desktop.domain.ledger import OPEN, ItemFilter, count, item_ids, iter_items, rows_for
+from duban_desktop.domain.units import find_unit
+
+from ..factories import TODAY, item
+
+D = dt.date
+
+
+def make_three():
+    a = item(title="城区背街小巷改造", deadline=D(2026, 6, 12))
+    b = item(title="农村饮水安全", lead_unit="县水利局", assisting=["县财政局"], deadline=D(2026, 7, 1),
+             instructing_leader="李明副县长")
+    c = item(title="燃气安全100%排查", source="document", leader_instruction="", instructing_leader="",
+             instruction_date=None, registered_on=D(2025, 12, 1), deadline=D(2026, 1, 5))
+    sv.void(c.id, reason="撤销", now=TODAY)
+    return a, b, c
+
+
+def test_search_chinese_substrings_across_fields(db):
+    a, b, c = make_three()
+    assert item_ids(ItemFilter(text="小巷")) == [a.id]
+    assert item_ids(ItemFilter(text="李明")) == [b.id]  # the instructing leader
+    assert item_ids(ItemFilter(text="财政")) == [b.id]  # an assisting unit
+    assert item_ids(ItemFilter(text="水利")) == [b.id]  # the lead unit
+    assert item_ids(ItemFilter(text="2025")) == [c.id]  # the number
+    assert item_ids(ItemFilter(text="100%")) == [c.id]  # % is a character, not a wildcard
+    assert item_ids(ItemFilter(text="%")) == [c.id]
+    assert item_ids(ItemFilter(text="安全 燃气")) == [c.id]  # every word must match
+
+
+def test_filters(db):
+    a, b, c = make_three()
+    assert set(item_ids(ItemFilter(state=OPEN))) == {a.id, b.id}
+    assert item_ids(ItemFilter(state="voided")) == [c.id]
+    assert item_ids(ItemFilter(year=2025)) == [c.id]
+    assert item_ids(ItemFilter(source="document")) == [c.id]
+    assert item_ids(ItemFilter(unit=find_unit("县财政局").id)) == [b.id]
+    assert item_ids(ItemFilter(overdue_only=True), today=TODAY) == [a.id]
+    assert count(ItemFilter(state=OPEN)) == 2
+
+
+def test_sorting_and_rows(db):
+    a, b, c = make_three()
+    assert item_ids(sort="deadline") == [c.id, a.id, b.id]
+    assert item_ids(sort="deadline", descending=True) == [b.id, a.id, c.id]
+    assert item_ids(sort="lead_unit") == [a.id, c.id, b.id]  # 住建局 < 水利局 by code point
+    assert item_ids(sort="number") == [c.id, a.id, b.id]  # 2025 before 2026
+    rows = rows_for([a.id, b.id])
+    assert rows[b.id].lead_unit == "县水利局" and rows[a.id].number == "催字〔2026〕1号"
+    assert [i.id for i in iter_items(sort="deadline", batch=2)] == [c.id, a.id, b.id]
