@@ -25,6 +25,10 @@ class FileError(DomainError):
     """A file could not be read or written; the message says which and why."""
 
 
+class Cancelled(FileError):
+    """The user cancelled a long export or import; nothing was written."""
+
+
 def safe_filename(name: str, max_len: int = 120) -> str:
     """A file name that Windows, macOS and Linux all accept (unsafe characters -> '_')."""
     cleaned = _UNSAFE.sub("_", name).strip().rstrip(". ")
