@@ -430,6 +430,10 @@ def resolve(case_id: int, *, decision, record_kind, tasks: Iterable[dict] = (),
     return case
 
 
+def sessions_of(case: CoordinationCase) -> list[ConsultationSession]:
+    return list(case.sessions.order_by(ConsultationSession.held_on, ConsultationSession.id))
+
+
 def tasks_of(case: CoordinationCase) -> list[CaseTask]:
     return list(case.tasks.order_by(CaseTask.position))
 

@@ -138,6 +138,16 @@ class _Bulk:
 
     def flush(self, model, size: int = 400) -> None:
         rows = self.rows.pop(model, [])
+        if not rows:
+            return
+        # insert_many takes its columns from the first row: give every row every column
+        keys = set().union(*rows)
+        defaults = {}
+        for key in keys:
+            field = model._meta.fields[key]
+            default = field.default
+            defaults[key] = default() if callable(default) else default
+        rows = [{**defaults, **row} for row in rows]
         for start in range(0, len(rows), size):
             model.insert_many(rows[start:start + size]).execute()
 

@@ -151,3 +151,10 @@ def iter_items(f: ItemFilter = ItemFilter(), sort: str = "number", descending: b
         found = {i.id: i for i in SupervisionItem.select().where(SupervisionItem.id.in_(chunk))}
         for item_id in chunk:
             yield found[item_id]
+
+
+def years() -> list[int]:
+    """Registration years present, newest first (for the year filter)."""
+    query = (SupervisionItem.select(SupervisionItem.seq_year).where(SupervisionItem.seq_year.is_null(False))
+             .distinct().order_by(SupervisionItem.seq_year.desc()).tuples())
+    return [row[0] for row in query]

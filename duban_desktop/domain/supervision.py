@@ -420,6 +420,14 @@ def urge(item_id: int, *, method, content="", urged_on=None, reply_days=None,
     return record
 
 
+def urge_many(item_ids: list[int], **kwargs) -> list[Urge]:
+    """Urge several items in one step (one urge record each), all or nothing."""
+    if not item_ids:
+        raise ValidationError("items", "请先选择要催办的事项。")
+    with write_transaction():
+        return [urge(item_id, **kwargs) for item_id in item_ids]
+
+
 def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None,
            now: dt.date | None = None) -> Extension:
     """延期: the deadline moves later, with the reason and who approved it."""

@@ -1,39 +1,151 @@
-"""Starting the window: application, translation, database, main window."""
+"""Starting the window: application, translation, one copy per database, opening the
+database (with a way out when it cannot be opened), the daily backup, the window."""
 
 from __future__ import annotations
 
 import logging
 import sys
 import tempfile
+import threading
+import traceback
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTranslator
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from .. import APP_NAME
-from ..db import DatabaseError, open_database
+from ..db import DatabaseError, close_database, open_database
+from ..db import backup as backups
+from ..db.connection import sqlite_target
 from ..domain import demo as demo_data
 from ..logsetup import setup_logging
 from ..paths import default_db_path
+from .main_window import MainWindow
+from .style import apply_style
 
 log = logging.getLogger(__name__)
 
 
-def run_gui(db: str | None = None, demo: bool = False) -> int:
-    setup_logging()
+def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    app.setOrganizationName("DubanDesktop")
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        app.installTranslator(translator)
+        app._duban_translator = translator  # keep it alive
+    apply_style(app)
+    return app
+
+
+def install_excepthook(log_file: Path | None) -> None:
+    """An unexpected error shows a dialog and goes to the log; never a bare traceback."""
+
+    def hook(kind, value, tb):
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        where = f"\n\n详细信息已写入日志:{log_file}" if log_file else ""
+        QMessageBox.critical(None, "程序出错", f"程序遇到意外错误:{value}{where}\n\n刚才的操作可能没有完成,请检查后重试。")
+
+    sys.excepthook = hook
+
+
+def acquire_lock(path: Path) -> tuple[QLockFile | None, bool]:
+    """(lock, read_only). A second copy on the same file is told so and may read only."""
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)
+    if lock.tryLock(200):
+        return lock, False
+    answer = QMessageBox.question(
+        None, APP_NAME,
+        f"另一个督办 Desktop 正在使用这个数据库:\n{path}\n\n可以以只读方式打开(只能查看,不能修改),或者退出。",
+        QMessageBox.Open | QMessageBox.Close, QMessageBox.Close)
+    if answer == QMessageBox.Open:
+        return None, True
+    raise SystemExit(0)
+
+
+def offer_way_out(target, error: DatabaseError):
+    """The database cannot be opened: say why and offer a backup or another file."""
+    path = sqlite_target(target)
+    choices = []
+    found = backups.list_backups(path) if path is not None else []
+    box = QMessageBox(QMessageBox.Warning, APP_NAME, str(error))
+    restore = box.addButton("从备份恢复…", QMessageBox.AcceptRole) if found else None
+    other = box.addButton("打开其他数据库…", QMessageBox.ActionRole)
+    box.addButton("退出", QMessageBox.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    if restore is not None and clicked is restore:
+        for info in found:
+            choices.append(f"{info.taken_at:%Y-%m-%d %H:%M}  {info.kind_label}  {info.path.name}")
+        picked, ok = QInputDialog.getItem(None, "从备份恢复", "选择一个备份(当前文件会先另存一份):", choices, 0, False)
+        if ok:
+            backup = found[choices.index(picked)].path
+            try:
+                aside = backups.restore_backup(path, backup)
+            except DatabaseError as exc:
+                QMessageBox.critical(None, APP_NAME, str(exc))
+                return None
+            QMessageBox.information(None, APP_NAME, f"已从备份恢复。恢复前的文件另存为:\n{aside}")
+            return target
+        return None
+    if clicked is other:
+        name, _ = QFileDialog.getOpenFileName(None, "打开数据库", str(Path(str(target)).parent),
+                                              "督办数据库 (*.sqlite *.db);;所有文件 (*)")
+        return name or None
+    return None
+
+
+def daily_backup_in_background(path: Path) -> None:
+    def work():
+        try:
+            made = backups.daily_backup(path)
+            if made:
+                log.info("daily backup %s", made)
+        except Exception:  # noqa: BLE001 - a failed backup must not stop the office's work
+            log.exception("daily backup failed")
+
+    threading.Thread(target=work, name="daily-backup", daemon=True).start()
+
+
+def run_gui(db: str | None = None, demo: bool = False) -> int:
+    log_file = setup_logging()
+    app = make_app()
+    install_excepthook(log_file)
     target = db or default_db_path()
     if demo:
-        folder = Path(tempfile.mkdtemp(prefix="duban-demo-"))
-        target = folder / "demo.sqlite"
+        target = Path(tempfile.mkdtemp(prefix="duban-demo-")) / "demo.sqlite"
+    lock, read_only = None, False
+    while True:
+        path = sqlite_target(target)
+        try:
+            if path is not None and lock is None and not read_only:
+                lock, read_only = acquire_lock(path)
+            open_database(target, read_only=read_only)
+            break
+        except SystemExit:
+            return 0
+        except DatabaseError as exc:
+            log.warning("cannot open %s: %s", target, exc)
+            if lock is not None:
+                lock.unlock()
+                lock = None
+            read_only = False
+            target = offer_way_out(target, exc)
+            if target is None:
+                return 1
+    if demo:
+        demo_data.generate()
+    path = sqlite_target(target)
+    if path is not None and not read_only:
+        daily_backup_in_background(path)
+    window = MainWindow(str(path or target), read_only=read_only)
+    window._duban_lock = lock  # keep the lock for the whole run
+    window.show()
     try:
-        open_database(target)
-        if demo:
-            demo_data.generate()
-    except DatabaseError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
-    label = QLabel(f"{APP_NAME}\n数据库:{target}")
-    label.resize(480, 200)
-    label.show()
-    return app.exec()
+        return app.exec()
+    finally:
+        close_database()
+        if lock is not None:
+            lock.unlock()

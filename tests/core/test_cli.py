@@ -123,3 +123,19 @@ def test_backup_cannot_overwrite_the_database(sample):
 def test_help_is_chinese():
     proc = run("--help", check=0)
     assert "用法" in proc.stdout and "--demo" in proc.stdout
+
+
+def test_sample_data_keeps_every_field(sample):
+    """Bulk inserts take columns from the first row; no optional field may be dropped."""
+    import sqlite3
+
+    conn = sqlite3.connect(sample)
+    try:
+        missing = conn.execute(
+            "SELECT COUNT(*) FROM supervision_item WHERE (approved_by != '' AND approved_on IS NULL)"
+            " OR (state = 'closed' AND (closed_on IS NULL OR completed_on IS NULL))"
+            " OR (state != 'pending_approval' AND state != 'rejected' AND number IS NULL)").fetchone()[0]
+        assert missing == 0
+        assert conn.execute("SELECT COUNT(*) FROM supervision_item WHERE approved_by != ''").fetchone()[0] > 0
+    finally:
+        conn.close()

@@ -271,3 +271,15 @@ def test_urge_count_matches_records(db):
     for day in (3, 4, 5):
         sv.urge(made.id, method="phone", urged_on=D(2026, 6, day), now=TODAY)
     assert SupervisionItem.get_by_id(made.id).urge_count == Urge.select().where(Urge.item == made.id).count() == 3
+
+
+def test_urge_many_is_all_or_nothing(db, db_path):
+    a, b = item(), item(title="第二件")
+    sv.report_result(b.id, content="完成", reported_on=D(2026, 6, 8), now=TODAY)
+    before = snapshot(db_path)
+    with pytest.raises(StepNotAllowed, match="催字〔2026〕2号"):
+        sv.urge_many([a.id, b.id], method="phone", now=TODAY)
+    assert snapshot(db_path) == before
+    c = item(title="第三件")
+    made = sv.urge_many([a.id, c.id], method="phone", reply_days=3, now=TODAY)
+    assert [u.item_id for u in made] == [a.id, c.id]

@@ -1,0 +1,209 @@
+"""Dialogs for every step of 督查督办: register, edit, urge, extend, report, review,
+feedback, void, approve and reject. Each returns what the domain returned, or None."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..domain import numbering, settings, supervision
+from ..domain.dates import format_cn
+from ..domain.vocab import FEEDBACK_KINDS, FOUR_LOOKS, ITEM_SOURCES, URGE_METHODS, VERDICTS
+from .form_dialog import FormDialog
+from .settings_store import ui_settings
+from .widgets import (
+    ChoiceCombo,
+    DateEdit,
+    DeadlineEdit,
+    IntEdit,
+    LineEdit,
+    LooksEditor,
+    TextEdit,
+    UnitPicker,
+    UnitsPicker,
+)
+
+
+def _item_fields(dialog: FormDialog, item=None) -> None:
+    get = (lambda name, default="": getattr(item, name)) if item else (lambda name, default="": default)
+    dialog.add("title", "催办项目", LineEdit(get("title"), "一句话写明督办什么事"), required=True)
+    dialog.add("source", "立项依据", ChoiceCombo(ITEM_SOURCES, get("source", "leader_instruction")),
+               required=True)
+    dialog.add("basis", "依据文件或会议", LineEdit(get("basis"), "如:县政府第12次常务会议、《政务信息》第35期"))
+    dialog.add("leader_instruction", "领导批示", TextEdit(get("leader_instruction"), 60),
+               hint="立项依据为“领导批示”时必填")
+    dialog.add("instructing_leader", "批示领导", LineEdit(get("instructing_leader"), "如:王建国县长"))
+    dialog.add("instruction_date", "批示日期", DateEdit(get("instruction_date", None), optional=True))
+    dialog.add("content", "项目内容", TextEdit(get("content"), 60), hint="具体任务、要求和时间节点")
+    dialog.add("lead_unit", "主办单位", UnitPicker(item.lead_unit.name if item else ""), required=True)
+    dialog.add("assisting", "协办单位",
+               UnitsPicker([u.name for u in supervision.assisting_units(item)] if item else []),
+               aliases=("assisting_units",))
+    dialog.add("responsible_person", "具体负责人", LineEdit(get("responsible_person")), required=True)
+
+
+def new_item_dialog(parent):
+    dialog = FormDialog(parent, "新建督办事项(确定项目)",
+                        "按“立之有据,立则必办,办则必果”的要求,定项目内容、定承办单位、定完成时限、定具体负责人。")
+    _item_fields(dialog)
+    registered = dialog.add("registered_on", "登记日期", DateEdit(dt.date.today()), required=True)
+    deadline = dialog.add("deadline", "完成时限", DeadlineEdit(dt.date.today()), required=True)
+    registered.dateChanged.connect(lambda _d: deadline.set_start(registered.value()))
+    number_note = dialog.add_note("")
+
+    def show_number(*_):
+        if dialog.fields["source"].value() == "public_report":
+            number_note.setText("群众反映的事项须经核查并报领导批准后才能立项,批准时编号。")
+        else:
+            number_note.setText(f"保存后编号为:{numbering.preview('supervision', registered.value().year)}")
+
+    dialog.fields["source"].currentIndexChanged.connect(show_number)
+    registered.dateChanged.connect(show_number)
+    show_number()
+    dialog.on_submit(lambda v: supervision.register_item(**v))
+    return dialog.run()
+
+
+def edit_item_dialog(parent, item):
+    dialog = FormDialog(parent, f"修改督办事项 {supervision.display_number(item)}")
+    _item_fields(dialog, item)
+    can_move = item.urge_count == 0 and not item.extensions.exists()
+    dialog.add("deadline", "完成时限", DateEdit(item.deadline), required=True,
+               hint="" if can_move else "已经催办或延期,完成时限只能通过“延期”改变。")
+    dialog.fields["deadline"].setEnabled(can_move)
+    dialog.add("result_summary", "查办结果摘要", TextEdit(item.result_summary, 50))
+    dialog.add("proposed_action", "拟办意见", TextEdit(item.proposed_action, 40))
+
+    def save(values):
+        if not can_move:
+            values.pop("deadline")
+        return supervision.update_item(item.id, **values)
+
+    dialog.on_submit(save)
+    return dialog.run()
+
+
+def urge_dialog(parent, items):
+    """检查催办 for one item or several (one urge record each, all or nothing)."""
+    store = ui_settings()
+    many = len(items) > 1
+    title = f"批量催办({len(items)} 件)" if many else f"检查催办 {items[0].number}"
+    intro = ("对选中的每件事项各记录一次催办:" + "、".join(i.number for i in items[:8])
+             + ("……" if len(items) > 8 else "")) if many else f"{items[0].title}(主办:{items[0].lead_unit.name})"
+    dialog = FormDialog(parent, title, intro, ok_text="记录催办")
+    method = store.value("urge/method", settings.get("default_urge_method"))
+    dialog.add("method", "催办方式", ChoiceCombo(URGE_METHODS, method), required=True)
+    dialog.add("content", "催办内容", TextEdit("", 60), hint="如:请加快进度,于期限内报送办理情况")
+    dialog.add("urged_on", "催办日期", DateEdit(dt.date.today()), required=True)
+    dialog.add("reply_days", "反馈期限", IntEdit(int(settings.get("default_reply_days")), 0, 90, " 个工作日内"),
+               hint="请承办单位在此期限内反映办理情况;填 0 表示不限")
+    dialog.add("new_deadline", "新的完成时限", DateEdit(None, optional=True),
+               hint="一次催办不能奏效时,可提出新的时限要求(原完成时限仍保留)")
+
+    def save(values):
+        values["reply_days"] = values["reply_days"] or None
+        done = supervision.urge_many([i.id for i in items], **values)
+        store.setValue("urge/method", values["method"])
+        return done
+
+    dialog.on_submit(save)
+    return dialog.run()
+
+
+def extend_dialog(parent, item):
+    dialog = FormDialog(parent, f"延期 {item.number}",
+                        f"现完成时限 {format_cn(item.deadline)},原定 {format_cn(item.original_deadline)}。")
+    dialog.add("new_deadline", "延期后的完成时限", DateEdit(item.deadline + dt.timedelta(days=14)), required=True)
+    dialog.add("reason", "延期理由", TextEdit("", 60), required=True)
+    dialog.add("approved_by", "批准人", LineEdit("", "如:李明副县长"), required=True)
+    dialog.add("requested_on", "申请日期", DateEdit(dt.date.today()), required=True)
+    dialog.on_submit(lambda v: supervision.extend(item.id, **v))
+    return dialog.run()
+
+
+def report_dialog(parent, item):
+    names = {item.lead_unit.name: f"{item.lead_unit.name}(主办)"}
+    for unit in supervision.assisting_units(item):
+        names[unit.name] = f"{unit.name}(协办)"
+    dialog = FormDialog(parent, f"报送办理结果 {item.number}",
+                        "主办单位报送后,事项转入“情况审理”;协办单位的结果单独记录。")
+    dialog.add("unit", "报送单位", ChoiceCombo(names, item.lead_unit.name), required=True)
+    dialog.add("content", "办理结果", TextEdit(item.result if item.state == "in_progress" else "", 120),
+               required=True, aliases=("result",))
+    dialog.add("reported_on", "报送日期", DateEdit(dt.date.today()), required=True)
+    dialog.on_submit(lambda v: supervision.report_result(item.id, **v))
+    return dialog.run()
+
+
+def review_dialog(parent, item):
+    dialog = FormDialog(parent, f"情况审理 {item.number}",
+                        f"办理结果({format_cn(item.result_reported_on)}报送):{item.result}\n\n"
+                        "坚持“四看”:看事实是否准确无误;看处理是否符合有关政策;看问题是否解决落实;看行文是否规范。")
+    looks = dialog.add("looks", "四看", LooksEditor(), aliases=tuple(FOUR_LOOKS))
+    verdict = dialog.add("verdict", "审理结论", ChoiceCombo(VERDICTS, "pass"), required=True)
+    dialog.add("comment", "审理意见", TextEdit("", 50), hint="退回改进或重办时,写明需要改进或重办的内容")
+    dialog.add("reviewed_on", "审理日期", DateEdit(dt.date.today()), required=True)
+    dialog.add("new_deadline", "新的完成时限", DateEdit(None, optional=True), hint="退回重办时可重新限定时限")
+
+    def follow_looks(*_):
+        if not looks.all_pass() and verdict.value() == "pass":
+            verdict.set_value("improve")
+
+    for _yes, no, _note in looks.rows.values():
+        no.toggled.connect(follow_looks)
+    dialog.on_submit(lambda v: supervision.review(item.id, **v))
+    return dialog.run()
+
+
+def feedback_dialog(parent, item):
+    kind = "instruction_report" if item.source == "leader_instruction" else (
+        "special_report" if item.source == "superior" else "brief")
+    dialog = FormDialog(parent, f"结果反馈 {item.number}",
+                        "按照件件有结果、事事有回音的要求,向领导报告督查结果。反馈后事项办结。", ok_text="反馈并办结")
+    dialog.add("kind", "反馈方式", ChoiceCombo(FEEDBACK_KINDS, kind), required=True)
+    dialog.add("recipient", "报送对象", LineEdit(item.instructing_leader, "原批示领导或上级机关"))
+    dialog.add("result_summary", "查办结果摘要", TextEdit(item.result_summary or item.result, 80))
+    dialog.add("proposed_action", "拟办意见", TextEdit(item.proposed_action, 40))
+    dialog.add("document_number", "文号", LineEdit("", "专题报告或简报的文号,可不填"))
+    dialog.add("fed_back_on", "反馈日期", DateEdit(dt.date.today()), required=True)
+    dialog.add("note", "备注", TextEdit("", 40))
+    dialog.on_submit(lambda v: supervision.feedback(item.id, **v))
+    return dialog.run()
+
+
+def void_dialog(parent, item):
+    dialog = FormDialog(parent, f"撤销督办事项 {supervision.display_number(item)}",
+                        f"{item.title}\n撤销后事项不再督办,编号保留、不再使用。", ok_text="撤销事项")
+    dialog.add("reason", "撤销理由", TextEdit("", 60), required=True, aliases=("void_reason",))
+    dialog.on_submit(lambda v: supervision.void(item.id, **v))
+    return dialog.run()
+
+
+def approve_dialog(parent, item):
+    dialog = FormDialog(parent, "领导批准立项",
+                        f"{item.title}\n群众反映的问题经核查、报领导批准后列入督查项目,批准后编号。", ok_text="批准立项")
+    dialog.add("approved_by", "批准领导", LineEdit("", "如:王建国县长"), required=True)
+    dialog.add("approved_on", "批准日期", DateEdit(dt.date.today()), required=True)
+    dialog.add("note", "批准意见", TextEdit("", 50), aliases=("approval_note",))
+    dialog.add("deadline", "完成时限", DateEdit(item.deadline), required=True)
+    dialog.on_submit(lambda v: supervision.approve_item(item.id, **v))
+    return dialog.run()
+
+
+def reject_dialog(parent, item):
+    dialog = FormDialog(parent, "不予立项", item.title, ok_text="不予立项")
+    dialog.add("reason", "理由", TextEdit("", 60), required=True, aliases=("rejection_reason",))
+    dialog.on_submit(lambda v: supervision.reject_item(item.id, **v))
+    return dialog.run()
+
+
+STEP_DIALOGS = {
+    "approve": approve_dialog,
+    "reject": reject_dialog,
+    "urge": lambda parent, item: urge_dialog(parent, [item]),
+    "extend": extend_dialog,
+    "report": report_dialog,
+    "review": review_dialog,
+    "feedback": feedback_dialog,
+    "void": void_dialog,
+    "edit": edit_item_dialog,
+}

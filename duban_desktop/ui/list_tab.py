@@ -1,0 +1,218 @@
+"""The shape both the register and the coordination tab share: a filter bar, a lazy
+table, and a detail pane with buttons for exactly the steps the rules allow now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import DomainError, NotFound
+from .settings_store import ui_settings
+from .table_models import LazyTableModel
+
+
+class ListTab(QWidget):
+    data_changed = Signal()  # something was written: the window refreshes counts and alerts
+    SETTINGS_KEY = "list"
+    SEARCH_HINT = "搜索"
+
+    def __init__(self, model: LazyTableModel, parent=None):
+        super().__init__(parent)
+        self.read_only = False
+        self.model = model
+        self.selected_id: int | None = None
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.SEARCH_HINT)
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(lambda: self.apply_filter(background=True))
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.filter_bar = QHBoxLayout()
+        self.filter_bar.addWidget(QLabel("搜索:"))
+        self.filter_bar.addWidget(self.search, 2)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setHighlightSections(False)
+        column, descending = model.DEFAULT_SORT
+        self.table.horizontalHeader().setSortIndicator(column, Qt.DescendingOrder if descending else Qt.AscendingOrder)
+        for column, width in enumerate(model.WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        model.loaded.connect(self._after_load)
+
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.step_bar = QHBoxLayout()
+        self.step_bar.setSpacing(6)
+        self.extra_bar = QHBoxLayout()
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addLayout(self.step_bar)
+        detail_layout.addWidget(self.detail, 1)
+        detail_layout.addLayout(self.extra_bar)
+
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(detail_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.count_label)
+        self.show_record(None)
+
+    # ---- subclasses
+    def current_filter(self):
+        raise NotImplementedError
+
+    def load_record(self, record_id: int):
+        raise NotImplementedError
+
+    def record_html(self, record) -> str:
+        raise NotImplementedError
+
+    def step_buttons(self, record) -> list[tuple[str, str, Callable]]:
+        """(label, tooltip, action) for each step allowed now."""
+        raise NotImplementedError
+
+    def count_text(self) -> str:
+        return f"共 {len(self.model.ids)} 件"
+
+    def open_selected(self) -> None:
+        """Enter / double-click: the first step allowed now."""
+        record = self.current_record()
+        if record is None:
+            return
+        buttons = self.step_buttons(record)
+        if buttons and not self.read_only:
+            buttons[0][2]()
+
+    # ---- loading and selection
+    def apply_filter(self, background: bool = False) -> None:
+        try:
+            self.model.set_filter(self.current_filter(), background=background)
+        except DomainError as exc:
+            QMessageBox.warning(self, "筛选条件有误", str(exc))
+
+    def refresh(self) -> None:
+        self.model.reload()
+
+    def _after_load(self) -> None:
+        self.count_label.setText(self.count_text())
+        self.select_id(self.selected_id, scroll=False)
+
+    def select_id(self, record_id: int | None, scroll: bool = True) -> bool:
+        row = self.model.row_of(record_id) if record_id is not None else -1
+        if row < 0:
+            self.table.clearSelection()
+            self.show_record(None if record_id is None else self._try_load(record_id))
+            return False
+        self.table.selectRow(row)
+        if scroll:
+            self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.PositionAtCenter)
+        self.show_record(self._try_load(record_id))
+        return True
+
+    def _try_load(self, record_id: int):
+        try:
+            return self.load_record(record_id)
+        except NotFound:
+            return None
+
+    def _row_changed(self, current, _previous) -> None:
+        record_id = self.model.id_at(current.row()) if current.isValid() else None
+        if record_id is not None and record_id != self.selected_id:
+            self.selected_id = record_id
+            self.show_record(self._try_load(record_id))
+
+    def current_record(self):
+        return self._try_load(self.selected_id) if self.selected_id is not None else None
+
+    def show_record(self, record) -> None:
+        for bar in (self.step_bar, self.extra_bar):
+            while bar.count():
+                widget = bar.takeAt(0).widget()
+                if widget is not None:
+                    widget.deleteLater()
+        if record is None:
+            self.detail.setHtml("<p style='color:#777'>在左边的表格中选择一件事项,这里显示它的全部内容和办理经过。</p>")
+            return
+        self.detail.setHtml(self.record_html(record))
+        if not self.read_only:
+            for label, tip, action in self.step_buttons(record):
+                button = QPushButton(label)
+                button.setToolTip(tip)
+                button.clicked.connect(lambda _c=False, a=action: a())
+                self.step_bar.addWidget(button)
+        self.step_bar.addStretch(1)
+        for label, tip, action in self.extra_buttons(record):
+            button = QPushButton(label)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _c=False, a=action: a())
+            self.extra_bar.addWidget(button)
+        self.extra_bar.addStretch(1)
+
+    def extra_buttons(self, record) -> list[tuple[str, str, Callable]]:
+        return []
+
+    def after_step(self, record_id: int | None = None) -> None:
+        """Re-query (a step may change sort position or filter match) and keep selection."""
+        if record_id is not None:
+            self.selected_id = record_id
+        self.model.reload()
+        self.select_id(self.selected_id)
+        self.data_changed.emit()
+
+    # ---- window state
+    def save_state(self) -> None:
+        store = ui_settings()
+        store.setValue(f"{self.SETTINGS_KEY}/splitter", self.splitter.saveState())
+        store.setValue(f"{self.SETTINGS_KEY}/header", self.table.horizontalHeader().saveState())
+
+    def restore_state(self) -> None:
+        store = ui_settings()
+        splitter = store.value(f"{self.SETTINGS_KEY}/splitter")
+        header = store.value(f"{self.SETTINGS_KEY}/header")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+            head = self.table.horizontalHeader()
+            self.model.sort_column = head.sortIndicatorSection()
+            self.model.descending = head.sortIndicatorOrder() == Qt.DescendingOrder

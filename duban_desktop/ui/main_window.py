@@ -1,0 +1,268 @@
+"""The main window: 协调事项, 督查台账 and 逾期提醒, with menus, toolbar and status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from .. import APP_NAME, __version__
+from ..domain import case_list, ledger, settings
+from ..domain.alerts import calendar_notice
+from ..paths import data_dir
+from .alerts_tab import AlertsTab
+from .cases_tab import CasesTab
+from .register_tab import RegisterTab
+from .settings_dialog import SettingsDialog
+from .settings_store import ui_settings
+from .units_dialog import UnitsDialog
+
+OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_label: str = "", read_only: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db_label = db_label
+        self.read_only = read_only
+        self.cases = CasesTab()
+        self.register = RegisterTab()
+        self.alerts = AlertsTab()
+        for tab in (self.cases, self.register, self.alerts):
+            tab.read_only = read_only
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(False)
+        self.tabs.addTab(self.cases, "协调事项")
+        self.tabs.addTab(self.register, "督查台账")
+        self.tabs.addTab(self.alerts, "逾期提醒")
+        self.setCentralWidget(self.tabs)
+
+        self.cases.data_changed.connect(self.refresh_all)
+        self.register.data_changed.connect(self.refresh_all)
+        self.alerts.data_changed.connect(self.refresh_all)
+        self.alerts.count_changed.connect(self._alert_count)
+        self.alerts.open_item.connect(self.show_item)
+        self.alerts.open_case.connect(self.show_case)
+
+        self.db_status = QLabel()
+        self.count_status = QLabel()
+        self.calendar_status = QLabel()
+        self.calendar_status.setObjectName("hint")
+        self.statusBar().addWidget(self.db_status)
+        self.statusBar().addWidget(self.count_status)
+        self.statusBar().addPermanentWidget(self.calendar_status)
+
+        self._build_actions()
+        self.cases.apply_filter()
+        self.register.apply_filter()
+        self.refresh_status()
+        self._alert_count(len(self.alerts.alerts))
+        self.restore_state()
+        self.tabs.setCurrentWidget(self.alerts if self.anything_overdue() else self.register)
+        self.update_title()
+
+    # ---- actions, menus, shortcuts
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", writes: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        if writes and self.read_only:
+            action.setEnabled(False)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_new = self._action("新建(&N)", self.new_record, QKeySequence.New,
+                                    "在当前标签新建督办事项或协调事项", writes=True)
+        self.act_new_item = self._action("新建督办事项…", self.new_item, tip="确定项目:登记一件督办事项", writes=True)
+        self.act_new_case = self._action("新建协调事项…", self.new_case, tip="受托:登记一件协调事项", writes=True)
+        self.act_find = self._action("查找(&F)", self.focus_search, QKeySequence.Find, "在当前列表中搜索")
+        self.act_refresh = self._action("刷新(&R)", self.refresh_all, QKeySequence.Refresh, "重新读取数据")
+        self.act_void = self._action("撤销事项…", self.void_selected, QKeySequence.Delete,
+                                     "撤销选中的事项(须写明理由)", writes=True)
+        self.act_units = self._action("单位名录…", self.edit_units, tip="承办单位和联系人")
+        self.act_settings = self._action("设置…", self.edit_settings, QKeySequence.Preferences,
+                                         "办公室名称、编号、提醒、字体和工作日安排", writes=True)
+        self.act_data_folder = self._action("打开数据文件夹", self.open_data_folder, tip="数据库、备份和日志所在的文件夹")
+        self.act_overdue = self._action("只看逾期事项", self.show_overdue, tip="在督查台账中只列出已逾期的事项")
+        self.act_quit = self._action("退出(&X)", self.close, QKeySequence.Quit)
+        self.act_about = self._action("关于督办 Desktop", self.about)
+        self.act_help = self._action("使用说明", self.help)
+
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("文件(&F)")
+        for action in (self.act_new_item, self.act_new_case):
+            self.menu_file.addAction(action)
+        self.menu_file.addSeparator()
+        self.file_export_anchor = self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_edit = bar.addMenu("编辑(&E)")
+        for action in (self.act_new, self.act_void, self.act_find):
+            self.menu_edit.addAction(action)
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.act_units)
+        self.menu_view = bar.addMenu("视图(&V)")
+        for n, name in enumerate(("协调事项", "督查台账", "逾期提醒")):
+            self.menu_view.addAction(self._action(name, lambda n=n: self.tabs.setCurrentIndex(n), f"Ctrl+{n + 1}"))
+        self.menu_view.addSeparator()
+        self.menu_view.addAction(self.act_overdue)
+        self.menu_view.addAction(self.act_refresh)
+        self.menu_tools = bar.addMenu("工具(&T)")
+        self.menu_tools.addAction(self.act_settings)
+        self.menu_tools.addAction(self.act_data_folder)
+        self.menu_help = bar.addMenu("帮助(&H)")
+        self.menu_help.addAction(self.act_help)
+        self.menu_help.addAction(self.act_about)
+
+        tools = self.addToolBar("常用")
+        tools.setObjectName("main-toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for action in (self.act_new_item, self.act_new_case, self.act_overdue, self.act_refresh):
+            tools.addAction(action)
+        self.toolbar = tools
+
+        for tab in (self.register, self.cases):
+            enter = QShortcut(QKeySequence(Qt.Key_Return), tab.table, context=Qt.WidgetShortcut)
+            enter.activated.connect(tab.open_selected)
+            enter2 = QShortcut(QKeySequence(Qt.Key_Enter), tab.table, context=Qt.WidgetShortcut)
+            enter2.activated.connect(tab.open_selected)
+
+    # ---- what the actions do
+    def new_record(self) -> None:
+        if self.tabs.currentWidget() is self.cases:
+            self.new_case()
+        else:
+            self.new_item()
+
+    def new_item(self) -> None:
+        self.tabs.setCurrentWidget(self.register)
+        self.register.new_item()
+
+    def new_case(self) -> None:
+        self.tabs.setCurrentWidget(self.cases)
+        self.cases.new_case()
+
+    def focus_search(self) -> None:
+        tab = self.tabs.currentWidget()
+        if tab is self.alerts:
+            self.tabs.setCurrentWidget(self.register)
+            tab = self.register
+        tab.search.setFocus()
+        tab.search.selectAll()
+
+    def void_selected(self) -> None:
+        tab = self.tabs.currentWidget()
+        if tab in (self.register, self.cases) and not self.read_only:
+            tab.void_selected()
+
+    def show_overdue(self) -> None:
+        self.tabs.setCurrentWidget(self.register)
+        self.register.show_overdue_only()
+
+    def show_item(self, item_id: int) -> None:
+        self.tabs.setCurrentWidget(self.register)
+        if not self.register.select_id(item_id):
+            self.register.clear_filter()
+            self.register.select_id(item_id)
+
+    def show_case(self, case_id: int) -> None:
+        self.tabs.setCurrentWidget(self.cases)
+        if not self.cases.select_id(case_id):
+            self.cases.search.clear()
+            self.cases.state_box.setCurrentIndex(0)
+            self.cases.kind_box.setCurrentIndex(0)
+            self.cases.overdue.setChecked(False)
+            self.cases.apply_filter()
+            self.cases.select_id(case_id)
+
+    def edit_units(self) -> None:
+        dialog = UnitsDialog(self, read_only=self.read_only)
+        dialog.exec()
+        if dialog.changed:
+            self.register.reload_choices()
+            self.refresh_all()
+
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self, self.settings_pages())
+        if dialog.exec():
+            self.refresh_all()
+            self.update_title()
+        else:
+            self.refresh_all()  # working days may have changed even when cancelled
+
+    def settings_pages(self) -> list:
+        """Extra settings pages (the form templates page is added by the forms feature)."""
+        return [page() for page in getattr(self, "extra_settings_pages", [])]
+
+    def open_data_folder(self) -> None:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def help(self) -> None:
+        QMessageBox.information(self, "使用说明", (
+            "督查督办:确定项目 → 检查催办 → 情况审理 → 结果反馈。\n"
+            "协调:受托 → 审理 → 核查 → 协商 → 处理。\n\n"
+            "在“督查台账”中选中一件事项,右边列出它的全部内容和办理经过,上方按钮是此时可以办理的步骤。\n"
+            "“逾期提醒”列出已逾期、即将到期、催办反馈逾期、待审理超时和协调逾期的事项,可多选后一次催办。\n\n"
+            "快捷键:Ctrl+N 新建,Ctrl+F 查找,Enter 办理下一步,Delete 撤销,F5 刷新,Ctrl+1/2/3 切换标签。"))
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于督办 Desktop", (
+            f"{APP_NAME} {__version__}\n办公室协调督查工作桌面程序\n\n数据库:{self.db_label}\n数据文件夹:{data_dir()}"))
+
+    # ---- refreshing
+    def anything_overdue(self) -> bool:
+        return any(a.level in OVERDUE_LEVELS for a in self.alerts.alerts)
+
+    def _alert_count(self, count: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.alerts), f"逾期提醒 ({count})" if count else "逾期提醒")
+
+    def refresh_all(self) -> None:
+        self.register.reload_choices()
+        self.register.model.reload()
+        self.register.select_id(self.register.selected_id, scroll=False)
+        self.cases.model.reload()
+        self.cases.select_id(self.cases.selected_id, scroll=False)
+        self.alerts.refresh()
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.db_status.setText(f"数据库:{self.db_label}" + ("(只读)" if self.read_only else ""))
+        items_open = ledger.count(ledger.ItemFilter(state=ledger.OPEN))
+        items_all = ledger.count()
+        cases_open = case_list.count(case_list.CaseFilter(state=case_list.OPEN))
+        self.count_status.setText(f"督办事项 {items_all} 件,在办 {items_open} 件;在办协调事项 {cases_open} 件")
+        notice = calendar_notice()
+        self.calendar_status.setText(notice.split("。")[0] + "。" if notice else "")
+        self.calendar_status.setToolTip(notice)
+
+    def update_title(self) -> None:
+        office = settings.get("office_name")
+        self.setWindowTitle(f"{APP_NAME} — {office}" + ("(只读)" if self.read_only else ""))
+
+    # ---- window state
+    def restore_state(self) -> None:
+        store = ui_settings()
+        geometry = store.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        self.register.restore_state()
+        self.cases.restore_state()
+
+    def save_state(self) -> None:
+        store = ui_settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        self.register.save_state()
+        self.cases.save_state()
+        store.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.save_state()
+        super().closeEvent(event)

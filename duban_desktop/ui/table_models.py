@@ -1,0 +1,313 @@
+"""SQL-backed lazy table models (Anki's browser model).
+
+One query filters and sorts and returns only ids; ``data()`` fetches rows a page at a
+time into a small cache; sorting reruns the query; selection is kept by id. Text search
+runs the id query off the GUI thread so typing never freezes the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import OrderedDict
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from ..db import database
+from ..domain import case_list, ledger, settings
+from ..domain.dates import format_cn
+from ..domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
+from ..domain.workdays import current_calendar
+
+RED = (QColor("#f9d6d5"), QColor("#8a1c1c"))
+YELLOW = (QColor("#fff1c2"), QColor("#6b4e00"))
+GREEN = (QColor("#dcefdc"), QColor("#1e5b2a"))
+GREY = (QColor("#ececec"), QColor("#7a7a7a"))
+
+IdRole = Qt.UserRole + 1
+
+
+class _Signals(QObject):
+    loaded = Signal(int, list)
+
+
+class _IdQuery(QRunnable):
+    def __init__(self, generation: int, query: Callable[[], list[int]], signals: _Signals):
+        super().__init__()
+        self.generation, self.query, self.signals = generation, query, signals
+
+    def run(self) -> None:
+        try:
+            ids = self.query()
+        except Exception:  # noqa: BLE001 - a failed background search shows nothing new
+            ids = None
+        finally:
+            if not database.is_closed():
+                database.close()
+        if ids is not None:
+            self.signals.loaded.emit(self.generation, ids)
+
+
+class LazyTableModel(QAbstractTableModel):
+    COLUMNS: list[tuple[str, str]] = []  # (sort key or "", header)
+    WIDTHS: list[int] = []  # default column widths (pixels)
+    DEFAULT_SORT = (0, False)  # column, descending
+    PAGE = 200
+    CACHE_ROWS = 3000
+
+    loaded = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.ids: list[int] = []
+        self._rows_by_id: OrderedDict[int, object] = OrderedDict()
+        self._index_of: dict[int, int] | None = None
+        self.sort_column, self.descending = self.DEFAULT_SORT
+        self._generation = itertools.count(1)
+        self._latest = 0
+        self._signals = _Signals()
+        self._signals.loaded.connect(self._apply_ids)
+        self.today = dt.date.today()
+
+    # --- subclasses
+    def query_ids(self, sort: str, descending: bool) -> list[int]:
+        raise NotImplementedError
+
+    def fetch(self, ids: list[int]) -> dict[int, object]:
+        raise NotImplementedError
+
+    def cell(self, row, column: int, role: int):
+        raise NotImplementedError
+
+    # --- loading
+    def _sort_key(self) -> str:
+        key = self.COLUMNS[self.sort_column][0]
+        return key or self.COLUMNS[0][0]
+
+    def reload(self, background: bool = False) -> None:
+        self.today = dt.date.today()
+        sort, descending = self._sort_key(), self.descending
+        generation = next(self._generation)
+        self._latest = generation
+        if background:
+            QThreadPool.globalInstance().start(
+                _IdQuery(generation, lambda: self.query_ids(sort, descending), self._signals))
+        else:
+            self._apply_ids(generation, self.query_ids(sort, descending))
+
+    def _apply_ids(self, generation: int, ids: list) -> None:
+        if generation != self._latest:
+            return  # an older search finished after a newer one started
+        self.beginResetModel()
+        self.ids = ids
+        self._rows_by_id.clear()
+        self._index_of = None
+        self.endResetModel()
+        self.loaded.emit()
+
+    def refresh_rows(self) -> None:
+        """Forget cached rows (after an edit) without re-querying ids."""
+        self._rows_by_id.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(self.COLUMNS) - 1))
+
+    def row_data(self, row: int):
+        item_id = self.ids[row]
+        found = self._rows_by_id.get(item_id)
+        if found is None:
+            start = row - row % self.PAGE
+            page = self.ids[start:start + self.PAGE]
+            fetched = self.fetch(page)
+            for key in page:
+                if key in fetched:
+                    self._rows_by_id[key] = fetched[key]
+            while len(self._rows_by_id) > self.CACHE_ROWS:
+                self._rows_by_id.popitem(last=False)
+            found = self._rows_by_id.get(item_id)
+        return found
+
+    def id_at(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, record_id: int) -> int:
+        if self._index_of is None:
+            self._index_of = {value: n for n, value in enumerate(self.ids)}
+        return self._index_of.get(record_id, -1)
+
+    # --- Qt model
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section][1]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
+            return None
+        if role == IdRole:
+            return self.ids[index.row()]
+        if role not in (Qt.DisplayRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.ToolTipRole,
+                        Qt.TextAlignmentRole):
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        return self.cell(row, index.column(), role)
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.NoItemFlags
+        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        if not (0 <= column < len(self.COLUMNS)) or not self.COLUMNS[column][0]:
+            return
+        self.sort_column = column
+        self.descending = order == Qt.DescendingOrder
+        self.reload()
+
+
+class ItemTableModel(LazyTableModel):
+    """督查台账: number, title, source, lead unit, person, deadline, days, urges, state."""
+
+    COLUMNS = [
+        ("number", "编号"), ("title", "催办项目"), ("source", "立项依据"), ("lead_unit", "主办单位"),
+        ("responsible_person", "具体负责人"), ("deadline", "完成时限"), ("days_left", "剩余/逾期"),
+        ("urge_count", "催办次数"), ("state", "状态"),
+    ]
+    WIDTHS = [150, 300, 86, 150, 80, 118, 86, 66, 70]
+    DEFAULT_SORT = (0, True)  # newest first
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.filter = ledger.ItemFilter()
+        self.due_soon = settings.get("due_soon_days")
+
+    def set_filter(self, f: ledger.ItemFilter, background: bool = False) -> None:
+        self.filter = f
+        self.reload(background)
+
+    def reload(self, background: bool = False) -> None:
+        self.due_soon = settings.get("due_soon_days")
+        self.calendar = current_calendar()
+        super().reload(background)
+
+    def query_ids(self, sort, descending):
+        return ledger.item_ids(self.filter, sort, descending, today=self.today)
+
+    def fetch(self, ids):
+        return ledger.rows_for(ids)
+
+    def days_left(self, row) -> int | None:
+        if row.state != "in_progress":
+            return None
+        return self.calendar.remaining(self.today, row.deadline)
+
+    def colours(self, row):
+        if row.state == "closed":
+            return GREEN
+        if row.state in ("voided", "rejected"):
+            return GREY
+        left = self.days_left(row)
+        if left is not None and left < 0:
+            return RED
+        if left is not None and left <= self.due_soon:
+            return YELLOW
+        return None
+
+    def cell(self, row, column, role):
+        if role in (Qt.BackgroundRole, Qt.ForegroundRole):
+            colours = self.colours(row)
+            if colours is None:
+                return None
+            return QBrush(colours[0] if role == Qt.BackgroundRole else colours[1])
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignCenter) if column in (6, 7) else None
+        key = self.COLUMNS[column][0]
+        if key == "number":
+            return row.number or ("(待批准)" if row.state == "pending_approval" else "(未立项)")
+        if key == "source":
+            return ITEM_SOURCES.get(row.source, row.source)
+        if key == "deadline":
+            text = format_cn(row.deadline)
+            if row.deadline != row.original_deadline and role == Qt.ToolTipRole:
+                return f"原定 {format_cn(row.original_deadline)},已调整为 {text}"
+            return text
+        if key == "days_left":
+            left = self.days_left(row)
+            if left is None:
+                return "—"
+            if left < 0:
+                return f"逾期 {-left} 天"
+            return "今日到期" if left == 0 else f"剩 {left} 天"
+        if key == "state":
+            return ITEM_STATES.get(row.state, row.state)
+        if key == "title" and role == Qt.ToolTipRole:
+            return row.title
+        return getattr(row, key)
+
+
+class CaseTableModel(LazyTableModel):
+    COLUMNS = [
+        ("number", "编号"), ("title", "协调事项"), ("kind", "类型"), ("requester", "委托方"),
+        ("requested_on", "受托日期"), ("deadline", "办结时限"), ("", "协商次数"), ("state", "进度"),
+    ]
+    WIDTHS = [140, 320, 80, 150, 118, 118, 66, 70]
+    DEFAULT_SORT = (0, True)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.filter = case_list.CaseFilter()
+
+    def set_filter(self, f: case_list.CaseFilter, background: bool = False) -> None:
+        self.filter = f
+        self.reload(background)
+
+    def query_ids(self, sort, descending):
+        return case_list.case_ids(self.filter, sort, descending, today=self.today)
+
+    def fetch(self, ids):
+        return case_list.rows_for(ids)
+
+    def colours(self, row):
+        if row.state == "closed":
+            return GREEN
+        if row.state in ("voided", "declined", "escalated"):
+            return GREY
+        if row.deadline and row.deadline < self.today:
+            return RED
+        return None
+
+    def cell(self, row, column, role):
+        if role in (Qt.BackgroundRole, Qt.ForegroundRole):
+            colours = self.colours(row)
+            if colours is None:
+                return None
+            return QBrush(colours[0] if role == Qt.BackgroundRole else colours[1])
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignCenter) if column == 6 else None
+        key = self.COLUMNS[column][0]
+        if column == 6:
+            return row.sessions
+        if key == "kind":
+            return CASE_KINDS.get(row.kind, row.kind)
+        if key in ("requested_on", "deadline"):
+            return format_cn(getattr(row, key)) or "—"
+        if key == "state":
+            return CASE_STATES.get(row.state, row.state)
+        return getattr(row, key)

@@ -1,0 +1,65 @@
+"""Open the real window on a sample database at a given tab or dialog, for screenshots.
+
+    ../shared/tools/screenshot shot.png 8 -- .venv/bin/python tools/showcase.py register
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from duban_desktop.db import open_database
+from duban_desktop.domain import demo
+from duban_desktop.ui.main_window import MainWindow
+from duban_desktop.ui.start import make_app
+
+
+def main(what: str) -> int:
+    app = make_app()
+    folder = Path(tempfile.mkdtemp(prefix="duban-show-"))
+    open_database(folder / "show.sqlite")
+    demo.generate()
+    window = MainWindow(str(folder / "show.sqlite"))
+    window.resize(1500, 900)
+    window.show()
+    tabs = {"cases": window.cases, "register": window.register, "alerts": window.alerts}
+    if what in tabs:
+        window.tabs.setCurrentWidget(tabs[what])
+        if what in ("register", "cases"):
+            tab = tabs[what]
+            tab.select_id(tab.model.id_at(min(5, len(tab.model.ids) - 1)))
+    elif what.startswith("dialog:"):
+        name = what.split(":", 1)[1]
+        QTimer.singleShot(500, lambda: open_dialog(window, name))
+    return app.exec()
+
+
+def open_dialog(window, name):
+    from duban_desktop.domain import coordination, supervision
+    from duban_desktop.domain.ledger import OPEN, ItemFilter, item_ids
+    from duban_desktop.ui import case_dialogs, item_dialogs
+    from duban_desktop.ui.settings_dialog import SettingsDialog
+
+    item = supervision.get_item(item_ids(ItemFilter(state=OPEN))[0])
+    if name == "new_item":
+        item_dialogs.new_item_dialog(window)
+    elif name == "settings":
+        SettingsDialog(window).exec()
+    elif name == "workdays":
+        dialog = SettingsDialog(window)
+        dialog.tabs.setCurrentWidget(dialog.workdays)
+        dialog.exec()
+    elif name in item_dialogs.STEP_DIALOGS:
+        item_dialogs.STEP_DIALOGS[name](window, item)
+    elif name == "intake":
+        case_dialogs.intake_dialog(window)
+    elif name in case_dialogs.CASE_STEP_DIALOGS:
+        case = coordination.get_case(1)
+        case_dialogs.CASE_STEP_DIALOGS[name](window, case)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "register"))
