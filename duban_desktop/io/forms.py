@@ -1,0 +1,202 @@
+"""The standard forms in Word: fill a template for an item, a case, or the bulletin.
+
+This is what the window and the command line call. Templates, placeholders and the
+office's own copies are in ``form_templates``; the fields in ``form_data``; the filling
+rules in ``form_fill``. Files are written atomically: a failed or cancelled export never
+leaves half a file and never spoils an existing one.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+
+from ..domain import coordination, settings, supervision
+from ..domain.dates import format_cn
+from ..domain.errors import DomainError
+from . import form_data, form_fill
+from .files import atomic_write, safe_filename
+from .fonts import ROLES, apply_font_settings
+from .form_templates import (  # noqa: F401 - the window imports these from here
+    FORM_KINDS,
+    TemplateError,
+    copy_shipped_templates,
+    is_office_template,
+    office_templates_dir,
+    open_template,
+    restore_default_templates,
+    template_path,
+    template_problems,
+)
+
+Progress = Callable[[int, int, str], bool]
+
+FILE_PREFIX = {
+    "register": "督促检查登记单",
+    "notice": "催办通知",
+    "instruction_report": "领导同志批示件办理情况",
+    "resolution_record": "协调会议纪要",
+    "bulletin": "督查通报",
+}
+
+
+class Cancelled(DomainError):
+    """The user cancelled a long export; nothing was written."""
+
+
+def default_filename(kind: str, number: str = "", *, today: dt.date | None = None) -> str:
+    """A file name like 催办通知-催字〔2026〕12号.docx, safe on every system.
+
+    For the bulletin (or with no number) the date is used: 督查通报-2026年6月15日.docx.
+    """
+    if kind not in FILE_PREFIX:
+        raise ValueError(kind)
+    tail = str(number).strip() or format_cn(today or dt.date.today())
+    return safe_filename(f"{FILE_PREFIX[kind]}-{tail}.docx")
+
+
+def default_notices_filename(count: int, today: dt.date | None = None) -> str:
+    """催办通知(12件)-2026年6月15日.docx, for a batch of notices."""
+    return safe_filename(f"催办通知({count}件)-{format_cn(today or dt.date.today())}.docx")
+
+
+# ------------------------------------------------------------------ one document
+
+
+def _prepare(kind: str):
+    document = open_template(kind)
+    apply_font_settings(document, {role: str(settings.get(role)) for role in ROLES})
+    return document
+
+
+def _save(document, dest) -> Path:
+    return atomic_write(dest, lambda tmp: document.save(str(tmp)))
+
+
+def export_form(kind: str, record_id: int | None, dest, *, today: dt.date | None = None) -> Path:
+    """Fill one form and write it to ``dest``.
+
+    ``record_id`` is a SupervisionItem id (register, notice, instruction_report) or a
+    CoordinationCase id (resolution_record); the bulletin takes none.
+    """
+    today = today or dt.date.today()
+    if kind == "bulletin":
+        return export_bulletin(dest, today=today)
+    if kind not in FORM_KINDS:
+        raise ValueError(kind)
+    if kind == "resolution_record":
+        context = form_data.case_context(coordination.get_case(record_id), today)
+    else:
+        context = form_data.item_context(supervision.get_item(record_id), today)
+    document = _prepare(kind)
+    form_fill.fill(document, context)
+    return _save(document, dest)
+
+
+def export_bulletin(dest, *, today: dt.date | None = None, year: int | None = None) -> Path:
+    """督查通报 as of ``today``: totals, each unit's numbers, the overdue list."""
+    today = today or dt.date.today()
+    context = form_data.bulletin_context(today, year)
+    document = _prepare("bulletin")
+    form_fill.fill(document, context)
+    return _save(document, dest)
+
+
+# ------------------------------------------------------------------ notices in one document
+
+
+def _section_break(paragraph, model_sect_pr) -> None:
+    """End a section at ``paragraph``: the next notice starts a new page numbered 1."""
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = paragraph.makeelement(qn("w:pPr"), {})
+        paragraph.insert(0, ppr)
+    sect = copy.deepcopy(model_sect_pr)
+    kind = sect.find(qn("w:type"))
+    if kind is None:
+        kind = sect.makeelement(qn("w:type"), {})
+        sect.insert(0, kind)
+    kind.set(qn("w:val"), "nextPage")
+    ppr.append(sect)
+
+
+def _restart_numbers(sect_pr) -> None:
+    numbering = sect_pr.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = sect_pr.makeelement(qn("w:pgNumType"), {})
+        # CT_SectPr order: ... pgMar, paperSrc, pgBorders, lnNumType, pgNumType, cols ...
+        anchor = None
+        for tag in ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                    "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"):
+            anchor = sect_pr.find(qn(tag))
+            if anchor is not None:
+                break
+        if anchor is not None:
+            anchor.addprevious(numbering)
+        else:
+            sect_pr.append(numbering)
+    numbering.set(qn("w:start"), "1")
+
+
+def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = None, *,
+                   today: dt.date | None = None) -> Path:
+    """The notices of several items in one document, one notice per page (each numbered
+    from page 1, as each goes to its own unit). ``progress(done, total, text)`` returning
+    False cancels: Cancelled is raised and nothing is written."""
+    today = today or dt.date.today()
+    ids = list(dict.fromkeys(item_ids))
+    if not ids:
+        raise DomainError("没有要生成催办通知的事项。请先选择事项。")
+    total = len(ids)
+    template = open_template("notice")
+    buffer = io.BytesIO()
+    template.save(buffer)
+    document = Document(io.BytesIO(buffer.getvalue()))
+    apply_font_settings(document, {role: str(settings.get(role)) for role in ROLES})
+    body = document.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+    _restart_numbers(sect_pr)
+    master = [child for child in body if child is not sect_pr]
+    for child in master:
+        body.remove(child)
+    first_context = None
+    for done, item_id in enumerate(ids):
+        item = supervision.get_item(item_id)
+        if progress is not None and progress(done, total, f"正在生成 {supervision.display_number(item)}") is False:
+            raise Cancelled("已取消,没有生成文件。")
+        context = form_data.item_context(item, today)
+        first_context = first_context or context
+        holder = body.makeelement(qn("w:body"), {})
+        for child in master:
+            holder.append(copy.deepcopy(child))
+        form_fill.fill(document, context, roots=[holder])
+        parts = list(holder)
+        if done < total - 1:
+            last = parts[-1]
+            if last.tag != qn("w:p"):
+                last = holder.makeelement(qn("w:p"), {})
+                parts.append(last)
+            _section_break(last, sect_pr)
+        for child in parts:
+            sect_pr.addprevious(child)
+    headers = [root for root in form_fill.containers(document) if root is not body]
+    form_fill.fill(document, first_context, roots=headers)
+    if progress is not None and progress(total, total, "正在保存") is False:
+        raise Cancelled("已取消,没有生成文件。")
+    return _save(document, dest)
+
+
+def overdue_item_ids(today: dt.date | None = None) -> list[int]:
+    """Items in progress past their deadline, earliest first (for a batch of notices).
+
+    Items whose result is waiting for review are not urged: the unit has reported."""
+    from ..domain import ledger
+
+    where = ledger.ItemFilter(state="in_progress", overdue_only=True)
+    return ledger.item_ids(where, sort="deadline", today=today or dt.date.today())
