@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -68,7 +68,9 @@ class ListTab(QWidget):
         self.table.horizontalHeader().setSortIndicator(column, Qt.DescendingOrder if descending else Qt.AscendingOrder)
         for column, width in enumerate(model.WIDTHS):
             self.table.setColumnWidth(column, width)
-        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        # activated: Enter/Return on the current row, or a double-click
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         model.loaded.connect(self._after_load)
 
@@ -122,6 +124,18 @@ class ListTab(QWidget):
         buttons = self.step_buttons(record)
         if buttons and not self.read_only:
             buttons[0][2]()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        """Delete on the table voids the selected record (the window's shortcut, when the
+        shortcut map does not see the key first)."""
+        if watched is self.table and event.type() == QEvent.KeyPress and event.key() == Qt.Key_Delete:
+            if not self.read_only:
+                self.void_selected()
+            return True
+        return super().eventFilter(watched, event)
+
+    def void_selected(self) -> None:
+        raise NotImplementedError
 
     # ---- loading and selection
     def apply_filter(self, background: bool = False) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .. import APP_NAME, __version__
@@ -125,11 +125,6 @@ class MainWindow(QMainWindow):
             tools.addAction(action)
         self.toolbar = tools
 
-        for tab in (self.register, self.cases):
-            enter = QShortcut(QKeySequence(Qt.Key_Return), tab.table, context=Qt.WidgetShortcut)
-            enter.activated.connect(tab.open_selected)
-            enter2 = QShortcut(QKeySequence(Qt.Key_Enter), tab.table, context=Qt.WidgetShortcut)
-            enter2.activated.connect(tab.open_selected)
 
     # ---- what the actions do
     def new_record(self) -> None:

@@ -4,13 +4,14 @@ database (with a way out when it cannot be opened), the daily backup, the window
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from .. import APP_NAME
@@ -35,6 +36,9 @@ def make_app() -> QApplication:
     if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
         app.installTranslator(translator)
         app._duban_translator = translator  # keep it alive
+        log.info("Qt translation loaded: %s", translator.translate("QPlatformTheme", "Cancel"))
+    else:
+        log.warning("qtbase_zh_CN translation not found")
     apply_style(app)
     return app
 
@@ -143,6 +147,10 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     window = MainWindow(str(path or target), read_only=read_only)
     window._duban_lock = lock  # keep the lock for the whole run
     window.show()
+    log.info("main window shown: %s (%d items listed)", window.windowTitle(), len(window.register.model.ids))
+    smoke = os.environ.get("DUBAN_SMOKE_EXIT_MS")
+    if smoke:  # packaging and start-up checks: show the window, then leave cleanly
+        QTimer.singleShot(int(smoke), app.quit)
     try:
         return app.exec()
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -28,6 +29,8 @@ from ..domain import case_list, ledger, settings
 from ..domain.dates import format_cn
 from ..domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
 from ..domain.workdays import current_calendar
+
+log = logging.getLogger(__name__)
 
 RED = (QColor("#f9d6d5"), QColor("#8a1c1c"))
 YELLOW = (QColor("#fff1c2"), QColor("#6b4e00"))
@@ -50,6 +53,7 @@ class _IdQuery(QRunnable):
         try:
             ids = self.query()
         except Exception:  # noqa: BLE001 - a failed background search shows nothing new
+            log.exception("background id query failed")
             ids = None
         finally:
             if not database.is_closed():

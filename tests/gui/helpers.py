@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QPushButton
+
+
+def step_button(tab, text: str) -> QPushButton:
+    buttons = [tab.step_bar.itemAt(i).widget() for i in range(tab.step_bar.count())]
+    found = [b for b in buttons if isinstance(b, QPushButton) and b.text().startswith(text)]
+    assert found, f"no step button {text!r}; have {[b.text() for b in buttons if b]}"
+    return found[0]
+
+
+def step_texts(tab) -> list[str]:
+    buttons = [tab.step_bar.itemAt(i).widget() for i in range(tab.step_bar.count())]
+    return [b.text() for b in buttons if isinstance(b, QPushButton)]
+
+
+def click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.LeftButton)
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    """Type Chinese as an input method does: the IME commits the composed string.
+
+    (QTest's key clicks only know ASCII.) Our compound widgets are typed into through
+    their line edit.
+    """
+    target = getattr(widget, "combo", None)
+    target = target.lineEdit() if target is not None else getattr(widget, "line", widget)
+    target.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(target, event)
+    qtbot.wait(1)

@@ -1,0 +1,167 @@
+"""The tabs beyond the main workflow: alerts, search, window state, models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from duban_desktop.domain import coordination, supervision
+from duban_desktop.ui.alerts_tab import AlertRole
+from duban_desktop.ui.table_models import CaseTableModel, ItemTableModel
+
+from .helpers import click, type_into
+
+TODAY = dt.date.today()
+
+
+def make_item(title, days, **kw):
+    values = dict(title=title, lead_unit="县财政局", responsible_person="吴晓燕", source="document",
+                  registered_on=TODAY - dt.timedelta(days=60), deadline=TODAY + dt.timedelta(days=days))
+    values.update(kw)
+    return supervision.register_item(**values)
+
+
+@pytest.fixture
+def office(db):
+    late = make_item("城区背街小巷改造", -5)
+    soon = make_item("农村饮水安全", 0, lead_unit="县水利局")
+    calm = make_item("燃气安全排查", 60)
+    case = coordination.intake(title="停车场选址协调", source="peer", requester="县自然资源局", kind="business",
+                               requested_on=TODAY - dt.timedelta(days=30), deadline=TODAY - dt.timedelta(days=1))
+    return {"late": late, "soon": soon, "calm": calm, "case": case}
+
+
+def test_alerts_tab_opens_first_when_overdue_and_counts(qtbot, office, window):
+    assert window.tabs.currentWidget() is window.alerts
+    assert window.tabs.tabText(2) == "逾期提醒 (3)"
+    levels = [window.alerts.tree.topLevelItem(n).text(0) for n in range(5)]
+    assert levels[0] == "已逾期(1 件)" and levels[1] == "即将到期(1 件)" and levels[4] == "协调事项逾期(1 件)"
+
+
+def test_batch_urge_from_alerts(qtbot, office, window, dialogs):
+    alerts = window.alerts
+    for n in range(2):
+        alerts.tree.topLevelItem(n).child(0).setSelected(True)
+    assert alerts.urge_button.text() == "催办选中事项(2 件)…"
+    dialogs.expect(lambda d: d.fields["method"].set_value("notice"))
+    click(qtbot, alerts.urge_button)
+    assert [supervision.get_item(office[k].id).urge_count for k in ("late", "soon", "calm")] == [1, 1, 0]
+    assert "批量催办(2 件)" in dialogs.seen[0].windowTitle()
+
+
+def test_double_click_jumps_to_the_item_and_case(qtbot, office, window):
+    alerts = window.alerts
+    row = alerts.tree.topLevelItem(0).child(0)
+    rect = alerts.tree.visualItemRect(row)
+    qtbot.mouseClick(alerts.tree.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(alerts.tree.viewport(), Qt.LeftButton, pos=rect.center())
+    assert window.tabs.currentWidget() is window.register
+    assert window.register.selected_id == office["late"].id
+    case_row = alerts.tree.topLevelItem(4).child(0)
+    assert case_row.data(0, AlertRole).entity == "case"
+    window.tabs.setCurrentWidget(alerts)
+    alerts.tree.setCurrentItem(case_row)
+    click(qtbot, alerts.open_button)
+    assert window.tabs.currentWidget() is window.cases
+    assert window.cases.selected_id == office["case"].id
+
+
+def test_search_runs_in_the_background_and_keeps_selection(qtbot, office, window):
+    reg = window.register
+    window.tabs.setCurrentWidget(reg)
+    reg.select_id(office["soon"].id)
+    with qtbot.waitSignal(reg.model.loaded, timeout=5000):
+        type_into(qtbot, reg.search, "饮水")
+    assert reg.model.ids == [office["soon"].id]
+    assert reg.selected_id == office["soon"].id and reg.table.currentIndex().row() == 0
+    with qtbot.waitSignal(reg.model.loaded, timeout=5000):
+        reg.search.clear()
+    assert len(reg.model.ids) == 3
+
+
+def test_overdue_only_and_sorting(qtbot, office, window):
+    reg = window.register
+    window.act_overdue.trigger()
+    assert reg.model.ids == [office["late"].id]
+    reg.overdue.setChecked(False)
+    reg.table.sortByColumn(5, Qt.AscendingOrder)  # 完成时限
+    assert reg.model.ids == [office["late"].id, office["soon"].id, office["calm"].id]
+    reg.table.sortByColumn(5, Qt.DescendingOrder)
+    assert reg.model.ids[0] == office["calm"].id
+    colour = reg.model.data(reg.model.index(2, 0), Qt.BackgroundRole).color().name()
+    assert colour == "#f9d6d5"  # the overdue row is red
+
+
+def test_window_state_survives_a_restart(qtbot, office, window):
+    from duban_desktop.ui.main_window import MainWindow
+
+    # the offscreen screen is 800 x 800 and the window needs about 800 wide: vary the height
+    window.resize(window.width(), 555)
+    window.register.table.setColumnWidth(1, 333)
+    window.register.table.sortByColumn(5, Qt.DescendingOrder)
+    window.close()
+    again = MainWindow("测试数据库")
+    qtbot.addWidget(again)
+    assert again.height() == 555
+    assert again.register.table.columnWidth(1) == 333
+    header = again.register.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (5, Qt.DescendingOrder)
+    assert again.register.model.ids[0] == office["calm"].id
+
+
+def test_settings_survive_a_restart(qtbot, db, tmp_path):
+    from duban_desktop.db import close_database, open_database
+    from duban_desktop.domain import settings
+    from duban_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.fields["office_name"].clear()
+    type_into(qtbot, dialog.fields["office_name"], "青山县人民政府办公室")
+    dialog.fields["due_soon_days"].setValue(5)
+    dialog.save()
+    assert dialog.result() == QDialog.Accepted
+    close_database()
+    open_database(tmp_path / "office.sqlite")
+    assert settings.get("office_name") == "青山县人民政府办公室"
+    assert settings.get("due_soon_days") == 5
+
+
+def test_bad_setting_is_shown_beside_the_field(qtbot, db):
+    from duban_desktop.domain import settings
+    from duban_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.fields["number_pattern"].setText("{prefix}{seq}号")
+    dialog.save()
+    assert "{year}" in dialog.errors["number_pattern"].text()
+    assert settings.get("number_pattern") == "{prefix}〔{year}〕{seq}号"
+
+
+def test_working_days_page_enters_next_years_holidays(qtbot, db):
+    from duban_desktop.domain.workdays import current_calendar
+    from duban_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    page = dialog.workdays
+    year = TODAY.year + 1
+    assert "尚未录入" in page.status.text() or "使用" in page.status.text()
+    page.first.set_value(dt.date(year, 1, 1))
+    page.last.set_value(dt.date(year, 1, 3))
+    type_into(qtbot, page.note, "元旦")
+    page._add(False)
+    assert page.table.rowCount() == 3
+    assert not current_calendar().is_workday(dt.date(year, 1, 1))
+
+
+@pytest.mark.parametrize("model_class", [ItemTableModel, CaseTableModel])
+def test_models_pass_qtmodeltester(qtmodeltester, office, model_class):
+    model = model_class()
+    model.reload()
+    assert model.rowCount() >= 1
+    qtmodeltester.check(model, force_py=True)
