@@ -53,12 +53,17 @@ def open_dialog(window, name):
         dialog.tabs.setCurrentWidget(dialog.workdays)
         dialog.exec()
     elif name in item_dialogs.STEP_DIALOGS:
+        state = {"review": "awaiting_review", "feedback": "passed"}.get(name, "in_progress")
+        item = supervision.get_item(item_ids(ItemFilter(state=state))[0])
         item_dialogs.STEP_DIALOGS[name](window, item)
     elif name == "intake":
         case_dialogs.intake_dialog(window)
     elif name in case_dialogs.CASE_STEP_DIALOGS:
-        case = coordination.get_case(1)
-        case_dialogs.CASE_STEP_DIALOGS[name](window, case)
+        from duban_desktop.domain.case_list import CaseFilter, case_ids
+
+        state = {"screen": "intake", "verify": "verification"}.get(name, "consultation")
+        ids = case_ids(CaseFilter(state=state)) or case_ids()
+        case_dialogs.CASE_STEP_DIALOGS[name](window, coordination.get_case(ids[0]))
 
 
 if __name__ == "__main__":

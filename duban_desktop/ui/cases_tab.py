@@ -95,7 +95,7 @@ class CasesTab(ListTab):
         self.filter_bar.addStretch(1)
         self.overdue.toggled.connect(lambda _c: self.apply_filter())
         self.strip = StepStrip()
-        self.layout().insertWidget(1, self.strip)
+        self.detail_layout.insertWidget(0, self.strip)
         self.export_hooks: dict[str, object] = {}
 
     def current_filter(self) -> case_list.CaseFilter:

@@ -87,6 +87,17 @@ class FormDialog(QDialog):
             self.aliases[alias] = key
         return widget
 
+    def fit_to_content(self) -> None:
+        """As tall as the fields need, up to what the screen allows (then it scrolls)."""
+        body = self.form.parentWidget()
+        wanted = body.sizeHint().height() + 40
+        for widget in (self.banner, self.buttons, *self.findChildren(QLabel, "intro")):
+            if widget.isVisibleTo(self):
+                wanted += widget.sizeHint().height() + 8
+        screen = self.screen().availableGeometry() if self.screen() else None
+        limit = int(screen.height() * 0.9) if screen else 760
+        self.resize(max(self.width(), 640), min(wanted, limit))
+
     def add_note(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("hint")
@@ -135,6 +146,5 @@ class FormDialog(QDialog):
 
     def run(self):
         """Show modally; the submit function's result, or None when cancelled."""
-        self.adjustSize()
-        self.resize(max(self.width(), 620), min(max(self.height(), 200), 760))
+        self.fit_to_content()
         return self.result_value if self.exec() == QDialog.Accepted else None

@@ -80,7 +80,7 @@ class ListTab(QWidget):
         self.step_bar.setSpacing(6)
         self.extra_bar = QHBoxLayout()
         detail_box = QWidget()
-        detail_layout = QVBoxLayout(detail_box)
+        self.detail_layout = detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addLayout(self.step_bar)
         detail_layout.addWidget(self.detail, 1)

@@ -10,6 +10,7 @@ from .. import APP_NAME, __version__
 from ..domain import case_list, ledger, settings
 from ..domain.alerts import calendar_notice
 from ..paths import data_dir
+from . import db_actions
 from .alerts_tab import AlertsTab
 from .cases_tab import CasesTab
 from .register_tab import RegisterTab
@@ -89,6 +90,12 @@ class MainWindow(QMainWindow):
         self.act_data_folder = self._action("打开数据文件夹", self.open_data_folder, tip="数据库、备份和日志所在的文件夹")
         self.act_overdue = self._action("只看逾期事项", self.show_overdue, tip="在督查台账中只列出已逾期的事项")
         self.act_quit = self._action("退出(&X)", self.close, QKeySequence.Quit)
+        self.act_backup = self._action("备份数据库…", lambda: db_actions.backup_now(self),
+                                       tip="把数据库复制一份到指定位置(程序打开时也可以)")
+        self.act_restore = self._action("从备份恢复…", self.restore_backup, tip="用以前的备份替换现在的数据",
+                                        writes=True)
+        self.act_check = self._action("检查数据库", lambda: db_actions.check_database(self),
+                                      tip="检查数据库是否完好、数据是否符合规则")
         self.act_about = self._action("关于督办 Desktop", self.about)
         self.act_help = self._action("使用说明", self.help)
 
@@ -98,6 +105,9 @@ class MainWindow(QMainWindow):
             self.menu_file.addAction(action)
         self.menu_file.addSeparator()
         self.file_export_anchor = self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_backup)
+        self.menu_file.addAction(self.act_restore)
+        self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_edit = bar.addMenu("编辑(&E)")
         for action in (self.act_new, self.act_void, self.act_find):
@@ -112,6 +122,7 @@ class MainWindow(QMainWindow):
         self.menu_view.addAction(self.act_refresh)
         self.menu_tools = bar.addMenu("工具(&T)")
         self.menu_tools.addAction(self.act_settings)
+        self.menu_tools.addAction(self.act_check)
         self.menu_tools.addAction(self.act_data_folder)
         self.menu_help = bar.addMenu("帮助(&H)")
         self.menu_help.addAction(self.act_help)
@@ -192,6 +203,11 @@ class MainWindow(QMainWindow):
     def settings_pages(self) -> list:
         """Extra settings pages (the form templates page is added by the forms feature)."""
         return [page() for page in getattr(self, "extra_settings_pages", [])]
+
+    def restore_backup(self) -> None:
+        if db_actions.restore_from_backup(self):
+            self.refresh_all()
+            self.update_title()
 
     def open_data_folder(self) -> None:
         folder = data_dir()

@@ -75,7 +75,7 @@ class TextEdit(QPlainTextEdit):
         super().__init__(parent)
         self.setPlainText(value or "")
         self.setTabChangesFocus(True)
-        self.setMinimumHeight(height)
+        self.setFixedHeight(max(height, 44))  # long text scrolls inside; the dialog stays compact
 
     def value(self) -> str:
         return self.toPlainText()

@@ -165,3 +165,31 @@ def test_models_pass_qtmodeltester(qtmodeltester, office, model_class):
     model.reload()
     assert model.rowCount() >= 1
     qtmodeltester.check(model, force_py=True)
+
+
+def test_restore_from_backup_in_the_window(qtbot, office, window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from duban_desktop.db import backup as backups
+
+    backups.take_backup(tmp_path / "office.sqlite", "manual")
+    make_item("备份之后登记的事项", 30)
+    window.refresh_all()
+    assert len(window.register.model.ids) == 4
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: (a[3][0], True)))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
+    window.act_restore.trigger()
+    assert len(window.register.model.ids) == 3
+    assert "恢复前的数据库另存为" in said[0]
+    assert len(backups.list_backups(tmp_path / "office.sqlite")) == 2  # the manual one and the copy aside
+
+
+def test_check_database_in_the_window(qtbot, office, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
+    window.act_check.trigger()
+    assert "完整性检查:通过" in said[0] and "规则检查:通过" in said[0]
