@@ -1,0 +1,902 @@
+"""Bringing an office's existing ledger in: the rules for rows read from a file.
+
+The reader (``io.ledger_import``) turns a spreadsheet into ``SourceRow``s: the row
+number and, per field, what the cell held (text, a number or a date). This module
+interprets them as the office writes them (dates like 2026年6月30日前, states like
+已办结, several units in one cell), checks every row against the same rules as
+``supervision.register_item`` and the steps after it, and writes the accepted rows in
+one transaction.
+
+Why a domain-level import rather than calling register_item, report_result, review
+and feedback row by row: (1) the plan must list every problem of every row before
+anything is written, while the step functions stop at the first refusal and write as
+they go; (2) an imported item's history is "brought in from the old ledger", not a
+review or a feedback that somebody made today, and its dates are the ledger's, which
+the step functions would refuse (they date each step when it is recorded); (3) speed:
+10,000 rows in a few seconds, with bulk inserts. The records written are the ones
+the steps would leave (a closed item has its result report, its passing review and its
+feedback; urges are counted by urge records), so ``consistency.problems()`` stays
+empty, and each item gets one history entry with action ``import`` naming the file
+and row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..db import write_transaction
+from ..db.models import (
+    AssistingUnit,
+    ChangeLog,
+    Feedback,
+    NumberSequence,
+    ResultReport,
+    Review,
+    SupervisionItem,
+    Unit,
+    Urge,
+)
+from . import history, numbering, settings
+from .dates import MAX_YEAR, MIN_YEAR, format_cn, parse_date_text
+from .errors import DomainError
+from .supervision import SERIES, TEXT_FIELDS
+from .text import strip_illegal
+from .vocab import ITEM_SOURCES, ITEM_STATES, URGE_METHODS
+
+# import field -> label shown in the mapping (the office's words)
+FIELDS: dict[str, str] = {
+    "number": "编号",
+    "title": "督办事项",
+    "content": "项目内容",
+    "source": "立项依据",
+    "basis": "依据文件或会议",
+    "leader_instruction": "领导批示",
+    "instructing_leader": "批示领导",
+    "instruction_date": "批示日期",
+    "lead_unit": "主办单位",
+    "assisting": "协办单位",
+    "responsible_person": "具体负责人",
+    "registered_on": "登记日期",
+    "issued_on": "发出时间",
+    "deadline": "完成时限",
+    "original_deadline": "原定时限",
+    "urge_count": "催办次数",
+    "last_urged_on": "最近催办",
+    "state": "状态",
+    "completed_on": "办结日期",
+    "result": "办理结果",
+    "result_summary": "查办结果摘要",
+    "note": "备注",
+}
+IGNORE = ""  # a column that is not imported
+DATE_FIELDS = ("registered_on", "issued_on", "deadline", "original_deadline", "last_urged_on",
+               "completed_on", "instruction_date")
+NOT_GIVEN = "未注明"
+PLAIN_NUMBERS_NOTICE = ("“{label}”列的内容都是简单的数字,看起来像序号。如果它不是督办事项的编号,"
+                        "请把这一列改为“不导入”,程序会按年份自动编号。")
+
+ERROR, SKIP, WARNING = "error", "skip", "warning"
+LEVELS = {ERROR: "错误", SKIP: "跳过", WARNING: "提示"}
+
+
+@dataclass
+class SourceRow:
+    """One row of the file: its row number and the cell value of each mapped field."""
+
+    row: int
+    values: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # the row number in the file (0: the file as a whole)
+    column: str  # the column's name in the file, or ""
+    message: str
+    level: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "整个表格"
+        if self.column:
+            where += f"“{self.column}”"
+        return f"{where}:{self.message}"
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    status: str  # "new" | "duplicate" | "error"
+    values: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        return self.values.get("state", "")
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow]
+    notices: list[str]
+    new_units: list[str]
+    labels: dict[str, str]  # field -> the column's name in the file
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def to_import(self) -> int:
+        return self.count("new")
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def duplicates(self) -> int:
+        return self.count("duplicate")
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for r in self.rows for p in r.problems]
+
+    def states(self) -> dict[str, int]:
+        counts = Counter(r.state for r in self.rows if r.status == "new")
+        return {ITEM_STATES[s]: n for s, n in counts.items() if s}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    skipped_duplicates: int
+    skipped_errors: int
+    new_units: list[str]
+    numbers: list[str]  # the numbers of the items created, in file order
+
+
+class ImportRefused(DomainError):
+    """The file has problems the user has not chosen to skip; nothing was written."""
+
+
+# ------------------------------------------------------------------ interpreting text
+
+_STATE_WORDS = {
+    "pending_approval": ("待领导批准", "待批准", "待立项"),
+    "rejected": ("不予立项",),
+    "awaiting_review": ("待审理", "已报送", "待审核", "已上报结果"),
+    "passed": ("待反馈", "审理通过"),
+    "voided": ("已撤销", "撤销", "已取消", "取消", "作废", "终止", "不再督办"),
+    "closed": ("已办结", "办结", "已完成", "完成", "已落实", "落实到位", "已销号", "销号", "已结案",
+               "结案", "已解决", "已办理", "办理完毕", "已处理", "已反馈", "按期办结", "提前办结",
+               "逾期办结", "超期办结"),
+    "in_progress": ("办理中", "在办", "正在办理", "推进中", "进行中", "未完成", "未办结", "持续推进",
+                    "序时推进", "正常推进", "落实中", "已逾期", "逾期", "超期", "滞后", "未启动",
+                    "待办", "已交办", "未办", "督办中", "跟踪督办"),
+}
+_NOT_DONE = re.compile(r"未|尚未|没有|正在|推进|部分|基本|%|％|持续|逐步|力争|计划|拟|将于|预计")
+_DONE = re.compile(r"^(已|全部|均已|按期|提前)?(办结|完成|落实到位|销号|结案|解决)|已办结|已全部完成|已完成[。!]?$")
+
+
+def interpret_state(text: str) -> tuple[str | None, bool]:
+    """(state code or None, exact) from what a ledger's 状态/办理情况 says."""
+    s = _norm(text)
+    if not s:
+        return None, False
+    for code, label in ITEM_STATES.items():
+        if s == label:
+            return code, True
+    for code, words in _STATE_WORDS.items():
+        if s in words:
+            return code, True
+    if _NOT_DONE.search(s):
+        return "in_progress", False
+    for code in ("voided", "closed", "in_progress"):
+        if any(w in s for w in _STATE_WORDS[code]):
+            return code, False
+    return None, False
+
+
+def looks_done(result: str) -> bool:
+    """办理情况 text that says the work is done (已完成……, 已办结……)."""
+    s = _norm(result)
+    if not s or _NOT_DONE.search(s[:30]):
+        return False
+    return bool(_DONE.search(s[:30]))
+
+
+_SOURCE_WORDS = (
+    ("leader_instruction", ("批示", "领导交办", "领导指示", "批办")),
+    ("public_report", ("群众", "信访", "来信", "来访", "热线", "12345", "网民", "投诉", "留言")),
+    ("meeting_decision", ("会议", "常务会", "办公会", "纪要", "议定", "会")),
+    ("superior", ("上级", "省委", "省政府", "市委", "市政府", "交办", "督办件", "中央", "国务院")),
+    ("document", ("文件", "通知", "方案", "意见", "规划", "报告", "决定")),
+)
+
+
+def interpret_source(text: str) -> tuple[str | None, bool]:
+    """(source code or None, exact) from a 立项依据/来源 cell."""
+    s = _norm(text)
+    if not s:
+        return None, False
+    for code, label in ITEM_SOURCES.items():
+        if s in (label, code):
+            return code, True
+    if s in ("上级交办", "上级督办", "上级"):
+        return "superior", True
+    if s in ("会议", "会议议定", "会议纪要"):
+        return "meeting_decision", True
+    if s in ("文件", "文件精神"):
+        return "document", True
+    for code, words in _SOURCE_WORDS:
+        if any(w in s for w in words):
+            return code, False
+    return "other", False
+
+
+_LEADER = re.compile(
+    r"^\s*(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?[,,\s]*"
+    r"(?P<who>[\u4e00-\u9fa5A-Za-z·]{2,20}?)(?:同志)?(?:于)?\s*"
+    r"(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?\s*(?:作出|作了)?(?:重要)?(?:批示|指示)\s*[::]")
+
+
+def leader_from_instruction(text: str) -> str:
+    """The leader named at the start of an instruction ("王建国县长批示:……"), or ''."""
+    m = _LEADER.match(text or "")
+    return m["who"] if m else ""
+
+
+_UNIT_SPLIT = re.compile(r"[、,,;;/\n]+")
+_LEAD_PAREN = re.compile(r"[((]\s*(?:牵头|主办|主责)(?:单位)?\s*[))]")
+_HELP_PAREN = re.compile(r"[((]\s*(?:配合|协办|参与)(?:单位)?\s*[))]")
+_LEAD_LABEL = re.compile(r"^(?:牵头|主办|主责)(?:单位|部门)?\s*[::]")
+_HELP_LABEL = re.compile(r"^(?:配合|协办|参与)(?:单位|部门)?\s*[::]")
+
+
+def split_units(text: str) -> tuple[str, list[str]]:
+    """(lead unit, other units) from a cell that may name several units.
+
+    "县发改局(牵头)、县财政局" and "牵头单位:县发改局;配合单位:县财政局" both give
+    the lead first; without a mark the first unit leads.
+    """
+    entries: list[tuple[str, str | None]] = []
+    mode = None
+    for part in _UNIT_SPLIT.split(text or ""):
+        name = part.strip()
+        if _LEAD_LABEL.match(name):
+            mode, name = "lead", _LEAD_LABEL.sub("", name)
+        elif _HELP_LABEL.match(name):
+            mode, name = "help", _HELP_LABEL.sub("", name)
+        role = "lead" if _LEAD_PAREN.search(name) else "help" if _HELP_PAREN.search(name) else mode
+        name = _HELP_PAREN.sub("", _LEAD_PAREN.sub("", name)).replace(":", "").replace(":", "").strip()
+        if name:
+            entries.append((name, role))
+    if not entries:
+        return "", []
+    lead = next((n for n, role in entries if role == "lead"), None)
+    if lead is None:
+        lead = next((n for n, role in entries if role is None), entries[0][0])
+    others: list[str] = []
+    for name, _ in entries:
+        if name != lead and name not in others:
+            others.append(name)
+    return lead, others
+
+
+def _norm(text) -> str:
+    return unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "")
+
+
+# ------------------------------------------------------------------ dates as typed
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+_YEAR_END = re.compile(r"^(\d{4})年(?:年)?底(?:前|之前|以前)?$")
+_MONTH_END = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(?:底|末|份)(?:前|之前|以前)?$")
+_HALF = re.compile(r"^(\d{4})年(上|下)半年(?:前|之前|以前|内)?$")
+_QUARTER = re.compile(r"^(\d{4})年(?:第)?([一二三四1234])季度(?:末|底)?(?:前|之前|以前|内)?$")
+_NO_YEAR = re.compile(r"^(\d{1,2})月(\d{1,2})[日号]?(?:前|之前|以前|止)?$")
+_SHORT_YEAR = re.compile(r"^(\d{2})[./-](\d{1,2})[./-](\d{1,2})$")
+_TIME_TAIL = re.compile(r"[T\s]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def parse_ledger_date(value, *, year: int | None = None) -> tuple[dt.date | None, str]:
+    """(date, note) from a cell as offices type dates; (None, why) when it is not one.
+
+    Besides what ``dates.parse_date_text`` reads: full-width digits, a time after the
+    date, 2026年底前, 2026年6月底前, 上半年, 第三季度, and month/day without a year
+    (then ``year`` is used, and the note says so).
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            return None, f"年份 {value.year} 不合理"
+        return value, ""
+    s = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "").replace("\u3000", "")
+    s = _TIME_TAIL.sub("", s) if ":" in s else s
+    s = s.replace("号", "日").rstrip("。.")
+    day = parse_date_text(s)
+    if day:
+        return day, ""
+    m = _YEAR_END.match(s)
+    if m:
+        return dt.date(int(m[1]), 12, 31), ""
+    m = _HALF.match(s)
+    if m:
+        return (dt.date(int(m[1]), 6, 30) if m[2] == "上" else dt.date(int(m[1]), 12, 31)), ""
+    m = _QUARTER.match(s)
+    if m:
+        q = "一二三四".find(m[2]) + 1 if m[2] in "一二三四" else int(m[2])
+        return _month_end(int(m[1]), q * 3), ""
+    m = _MONTH_END.match(s)
+    if m and 1 <= int(m[2]) <= 12:
+        if m[1]:
+            return _month_end(int(m[1]), int(m[2])), ""
+        if year:
+            return _month_end(year, int(m[2])), f"没有写年份,按 {year} 年计"
+    m = _NO_YEAR.match(s)
+    if m and year:
+        try:
+            return dt.date(year, int(m[1]), int(m[2])), f"没有写年份,按 {year} 年计"
+        except ValueError:
+            return None, "不是有效日期"
+    m = _SHORT_YEAR.match(s)
+    if m:
+        try:
+            return dt.date(2000 + int(m[1]), int(m[2]), int(m[3])), ""
+        except ValueError:
+            return None, "不是有效日期"
+    return None, "不是日期"
+
+
+# ------------------------------------------------------------------ checking rows
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return format_cn(value)
+    return strip_illegal(str(value)).strip()
+
+
+_LIMITS = {"number": 64, "lead_unit": 100, "note": 20000, "result": 20000, "basis": 200}
+_SINGLE = {"number", "title", "basis", "instructing_leader", "responsible_person"}
+
+
+class _Row:
+    """Interprets one SourceRow; collects problems instead of stopping at the first."""
+
+    def __init__(self, source: SourceRow, labels: dict[str, str], today: dt.date, notes: Counter):
+        self.row = source.row
+        self.raw = source.values
+        self.labels = labels
+        self.today = today
+        self.notes = notes
+        self.problems: list[Problem] = []
+        self.values: dict = {}
+
+    def problem(self, field_name: str, message: str, level: str = ERROR) -> None:
+        self.problems.append(Problem(self.row, self.labels.get(field_name, FIELDS.get(field_name, "")),
+                                     message, level))
+
+    def text(self, name: str) -> str:
+        text = _as_text(self.raw.get(name))
+        if name in _SINGLE or name in ("lead_unit", "assisting"):
+            text = " ".join(text.split()) if name not in ("lead_unit", "assisting") else text
+        limit = TEXT_FIELDS[name][1] if name in TEXT_FIELDS else _LIMITS.get(name)
+        if limit and len(text) > limit and name != "title":
+            self.problem(name, f"最多 {limit} 个字,现在有 {len(text)} 个字,请删减。")
+            return text[:limit]
+        return text
+
+    def date(self, name: str, year: int | None) -> dt.date | None:
+        value = self.raw.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        day, note = parse_ledger_date(value, year=year)
+        if day is None:
+            shown = _as_text(value)
+            self.problem(name, f"“{shown}”{note},请填写日期,例如 2026年1月5日 或 2026-01-05。")
+            return None
+        if note:
+            self.problem(name, f"“{_as_text(value)}”{note}({format_cn(day)})。", WARNING)
+        return day
+
+    def order(self, earlier: str, later: str, first: dt.date | None, second: dt.date | None) -> None:
+        if first and second and second < first:
+            self.problem(later, f"{FIELDS[later]}({format_cn(second)})不能早于"
+                         f"{FIELDS[earlier]}({format_cn(first)})。")
+
+    def interpret(self) -> dict:
+        v = self.values
+        v["row"] = self.row
+        number = self.text("number")
+        v["number"] = number
+        title = self.text("title")
+        content = self.text("content")
+        if not title and content:
+            title, content = content, ""
+        if not title:
+            self.problem("title", "缺少督办事项(事项名称),这一行无法导入。")
+        elif len(title) > 200 or "\n" in title:
+            short = re.split(r"[。;;\n]", title, maxsplit=1)[0].strip()[:200]
+            if len(title) > 200:
+                self.problem("title", f"事项名称有 {len(title)} 个字,超过 200 字:以第一句作为事项名称,"
+                             "全文保存在项目内容中。", WARNING)
+            content = title + ("\n" + content if content else "")
+            title = short
+        v["title"] = " ".join(title.split())
+        v["content"] = content
+        v["basis"] = self.text("basis")
+        v["note"] = self.text("note")
+        if v["note"]:
+            v["content"] = (v["content"] + "\n" if v["content"] else "") + "备注:" + v["note"]
+        if len(v["content"]) > TEXT_FIELDS["content"][1]:
+            self.problem("content", f"项目内容最多 {TEXT_FIELDS['content'][1]} 个字,请删减。")
+
+        lead_text = self.text("lead_unit")
+        lead, extra = split_units(lead_text)
+        if extra:
+            self.notes["several_units"] += 1
+        first, rest = split_units(self.text("assisting"))
+        assisting = [first, *rest] if first else []
+        helpers = []
+        for name in extra + assisting:
+            if name != lead and name not in helpers:
+                helpers.append(name)
+        for name in [lead, *helpers]:
+            if len(name) > 100:
+                self.problem("lead_unit", f"单位名称“{name[:20]}……”超过 100 个字。")
+        if not lead:
+            self.problem("lead_unit", "缺少承办(主办)单位,这一行无法导入。")
+        v["lead_unit"], v["assisting"] = lead, helpers
+
+        person = self.text("responsible_person")
+        if not person:
+            person = NOT_GIVEN
+            if "responsible_person" in self.labels:
+                self.problem("responsible_person", f"没有填写具体负责人,记为“{NOT_GIVEN}”。", WARNING)
+        v["responsible_person"] = person
+
+        # dates: the year for dates typed without one comes from the number or registration
+        year = None
+        parsed = numbering.parse_number(SERIES, number) if number else None
+        registered = self.date("registered_on", None)
+        year = registered.year if registered else (parsed[0] if parsed else self.today.year)
+        dates = {name: self.date(name, year) for name in DATE_FIELDS if name != "registered_on"}
+        if registered is None:
+            candidates = [d for d in (dates["issued_on"], dates["instruction_date"]) if d]
+            if not candidates:
+                candidates = [d for d in (dates["deadline"], dates["original_deadline"],
+                                          dates["last_urged_on"], dates["completed_on"]) if d]
+            registered = min([*candidates, self.today]) if candidates else self.today
+            if "registered_on" in self.labels:
+                self.problem("registered_on", f"没有登记日期,按 {format_cn(registered)} 记。", WARNING)
+            else:
+                self.notes["no_registered_column"] += 1
+        if registered > self.today:
+            self.problem("registered_on", f"登记日期({format_cn(registered)})不能晚于今天。")
+        v["registered_on"] = registered
+        v.update(dates)
+        if v["deadline"] is None and v["original_deadline"] is not None:
+            v["deadline"] = v["original_deadline"]
+        if v["deadline"] is None and "deadline" not in self.problem_fields():
+            raw = _as_text(self.raw.get("deadline"))
+            self.problem("deadline", "缺少完成时限,请填写具体日期(例如 2026年12月31日)。" if not raw
+                         else f"“{raw}”不是日期,请填写具体日期(例如 2026年12月31日)。")
+        v["original_deadline"] = v["original_deadline"] or v["deadline"]
+        self.order("registered_on", "issued_on", registered, v["issued_on"])
+        self.order("instruction_date", "registered_on", v["instruction_date"], registered)
+        self.order("registered_on", "deadline", registered, v["deadline"])
+        self.order("registered_on", "original_deadline", registered, v["original_deadline"])
+        self.order("registered_on", "last_urged_on", registered, v["last_urged_on"])
+        self.order("registered_on", "completed_on", registered, v["completed_on"])
+        for name in ("last_urged_on", "completed_on", "instruction_date", "issued_on"):
+            if v[name] and v[name] > self.today:
+                self.problem(name, f"{FIELDS[name]}({format_cn(v[name])})不能晚于今天。")
+
+        # urges
+        count_value = self.raw.get("urge_count")
+        count = 0
+        if count_value not in (None, ""):
+            m = re.search(r"\d+", unicodedata.normalize("NFKC", str(count_value)))
+            if isinstance(count_value, (int, float)) and not isinstance(count_value, bool):
+                count = int(count_value)
+            elif m:
+                count = int(m[0])
+            elif _as_text(count_value) not in ("无", "-", "—", "/"):
+                self.problem("urge_count", f"“{_as_text(count_value)}”不是次数,请填写数字。")
+            if not 0 <= count <= 1000:
+                self.problem("urge_count", "催办次数应在 0 到 1000 之间。")
+                count = 0
+        if v["last_urged_on"] and count == 0:
+            count = 1
+        if count and not v["last_urged_on"]:
+            v["last_urged_on"] = registered
+            self.problem("urge_count", f"记载催办 {count} 次,但没有催办日期:按登记日期记。", WARNING)
+        v["urge_count"] = count
+
+        # leader's instruction and source
+        instruction = self.text("leader_instruction")
+        leader = self.text("instructing_leader")
+        if instruction and not leader:
+            leader = leader_from_instruction(instruction)
+        v["leader_instruction"], v["instructing_leader"] = instruction, leader[:50]
+        source_text = self.text("source")
+        source, exact = interpret_source(source_text)
+        if source is None:
+            source = "leader_instruction" if instruction else ("document" if v["basis"] else "other")
+            if "source" not in self.labels:
+                self.notes["no_source_column"] += 1
+        elif not exact and source_text and not v["basis"]:
+            v["basis"] = source_text[:200]
+        if source == "leader_instruction" and not (instruction and leader):
+            if not instruction:
+                self.problem("leader_instruction", "立项依据为“领导批示”,但没有领导批示的内容:按“其他”导入。",
+                             WARNING)
+            else:
+                self.problem("instructing_leader", "有领导批示但没有写明批示领导:立项依据按“其他”导入,"
+                             "请导入后补填批示领导。", WARNING)
+            source = "other"
+        v["source"] = source
+
+        # state and result
+        result = self.text("result")
+        summary = self.text("result_summary")
+        state_text = self.text("state")
+        state, exact = interpret_state(state_text)
+        if state is None and state_text:
+            self.problem("state", f"状态“{state_text}”无法识别,按“办理中”导入。", WARNING)
+            state = "in_progress"
+        if state is None:
+            if v["completed_on"]:
+                state = "closed"
+            elif looks_done(result):
+                state = "closed"
+                self.notes["closed_from_result"] += 1
+            else:
+                state = "in_progress"
+        elif not exact and state_text:
+            self.notes["state_guessed"] += 1
+        if state == "pending_approval" and source != "public_report":
+            self.problem("state", "只有“群众反映”的事项才会“待领导批准”;请检查立项依据或状态。")
+        if source == "public_report" and state in ("pending_approval", "rejected") and number:
+            self.problem("number", "尚未立项(待领导批准或不予立项)的事项不应有编号。")
+        if state in ("passed", "closed") and not v["completed_on"]:
+            fallback = min(max(v["deadline"] or registered, registered), self.today)
+            v["completed_on"] = fallback
+            self.problem("completed_on", f"已办结但没有办结日期:按{('完成时限' if fallback == v['deadline'] else '今天')}"
+                         f"({format_cn(fallback)})记为办结日期。", WARNING)
+        if state in ("passed", "closed") and not result:
+            result = state_text or "已办结"
+        if state == "awaiting_review" and not result:
+            self.problem("result", "状态为“待审理”,但没有办理结果。")
+        v["state"], v["result"], v["result_summary"] = state, result, summary
+        return v
+
+    def problem_fields(self) -> set[str]:
+        reverse = {label: name for name, label in self.labels.items()}
+        return {reverse.get(p.column, p.column) for p in self.problems if p.level == ERROR}
+
+
+def _fingerprint(title: str, unit: str) -> tuple[str, str]:
+    return (" ".join(title.split()), unit)
+
+
+def plan_rows(rows: Iterable[SourceRow], labels: dict[str, str], *,
+              today: dt.date | None = None) -> ImportPlan:
+    """What an import would do, row by row; reads the database, writes nothing."""
+    today = today or dt.date.today()
+    notes: Counter = Counter()
+    planned: list[PlannedRow] = []
+    for source in rows:
+        row = _Row(source, labels, today, notes)
+        values = row.interpret()
+        errors = [p for p in row.problems if p.level == ERROR]
+        planned.append(PlannedRow(source.row, "error" if errors else "new", values, row.problems))
+
+    # numbers: unique in the file, and not used by another item in the database
+    existing_numbers = _existing(lambda chunk: SupervisionItem.select(
+        SupervisionItem.number, SupervisionItem.title, Unit.name, SupervisionItem.deadline,
+        SupervisionItem.original_deadline).join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
+        .where(SupervisionItem.number.in_(chunk)),
+        [r.values["number"] for r in planned if r.values.get("number")])
+    by_number = {rec[0]: rec for rec in existing_numbers}
+    titles = [r.values["title"] for r in planned if r.values.get("title")]
+    existing_titles = _existing(lambda chunk: SupervisionItem.select(
+        SupervisionItem.title, Unit.name, SupervisionItem.deadline, SupervisionItem.original_deadline,
+        SupervisionItem.number).join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
+        .where(SupervisionItem.title.in_(chunk)), titles)
+    by_print: dict[tuple, list] = defaultdict(list)
+    for title, unit, deadline, original, number in existing_titles:
+        by_print[_fingerprint(title, unit)].append((_as_date(deadline), _as_date(original), number))
+    seqs = _existing_seqs(planned)
+    seen_numbers: dict[str, int] = {}
+    seen_prints: dict[tuple, int] = {}
+    seen_seqs: dict[tuple[int, int], int] = {}
+    for r in planned:
+        v = r.values
+        number = v.get("number")
+        key = _fingerprint(v.get("title", ""), v.get("lead_unit", ""))
+        deadline = v.get("deadline")
+        if number:
+            if number in seen_numbers:
+                r.problems.append(Problem(r.row, labels.get("number", "编号"),
+                                          f"编号“{number}”与第 {seen_numbers[number]} 行重复。"))
+            else:
+                seen_numbers[number] = r.row
+            found = by_number.get(number)
+            if found is not None:
+                if _fingerprint(found[1], found[2]) == key:
+                    r.status = "duplicate"
+                    r.problems.append(Problem(r.row, labels.get("number", "编号"),
+                                              f"编号“{number}”的事项已经在数据库中(以前导入过),跳过。", SKIP))
+                    continue
+                r.problems.append(Problem(r.row, labels.get("number", "编号"),
+                                          f"编号“{number}”已被另一督办事项(“{found[1][:30]}”)使用,编号不能重复。"))
+            parsed = numbering.parse_number(SERIES, number)
+            if parsed and found is None:
+                if parsed in seqs:
+                    r.problems.append(Problem(r.row, labels.get("number", "编号"),
+                                              f"{parsed[0]}年第 {parsed[1]} 号已被督办事项“{seqs[parsed]}”使用,"
+                                              "编号不能重复。"))
+                elif parsed in seen_seqs:
+                    r.problems.append(Problem(r.row, labels.get("number", "编号"),
+                                              f"与第 {seen_seqs[parsed]} 行是同一个编号({parsed[0]}年第 {parsed[1]} 号)。"))
+                else:
+                    seen_seqs[parsed] = r.row
+        elif key[0] and deadline:
+            for old_deadline, old_original, old_number in by_print.get(key, ()):
+                if deadline in (old_deadline, old_original):
+                    r.status = "duplicate"
+                    r.problems.append(Problem(
+                        r.row, "", f"与已有的督办事项“{old_number or key[0][:30]}”相同(事项、主办单位和"
+                        "完成时限一致),以前导入过,跳过。", SKIP))
+                    break
+            if r.status == "duplicate":
+                continue
+            if (key, deadline) in seen_prints:
+                r.problems.append(Problem(r.row, "", f"与第 {seen_prints[(key, deadline)]} 行重复"
+                                          "(事项、主办单位和完成时限都相同)。"))
+            else:
+                seen_prints[(key, deadline)] = r.row
+        if any(p.level == ERROR for p in r.problems):
+            r.status = "error"
+
+    notices = _notices(notes, labels, planned)
+    names = {r.values["lead_unit"] for r in planned if r.status == "new"}
+    names |= {n for r in planned if r.status == "new" for n in r.values["assisting"]}
+    known = {rec[0] for rec in _existing(lambda chunk: Unit.select(Unit.name).where(Unit.name.in_(chunk)),
+                                          sorted(names))}
+    new_units = sorted(names - known)
+    return ImportPlan(planned, notices, new_units, labels)
+
+
+def _as_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _existing(make_query: Callable, keys: list, chunk: int = 400) -> list[tuple]:
+    keys = sorted(set(keys))
+    found: list[tuple] = []
+    for start in range(0, len(keys), chunk):
+        found.extend(make_query(keys[start:start + chunk]).tuples())
+    return found
+
+
+def _existing_seqs(planned: list[PlannedRow]) -> dict[tuple[int, int], str]:
+    years = set()
+    for r in planned:
+        number = r.values.get("number")
+        parsed = numbering.parse_number(SERIES, number) if number else None
+        if parsed:
+            years.add(parsed[0])
+    if not years:
+        return {}
+    query = (SupervisionItem.select(SupervisionItem.seq_year, SupervisionItem.seq, SupervisionItem.number)
+             .where(SupervisionItem.seq_year.in_(sorted(years))).tuples())
+    return {(y, s): n for y, s, n in query}
+
+
+def _notices(notes: Counter, labels: dict[str, str], planned: list[PlannedRow]) -> list[str]:
+    out = []
+    if notes["no_registered_column"]:
+        out.append("表中没有“登记日期”列:各事项的登记日期按发出时间、批示日期或完成时限中最早的一个记"
+                   "(不晚于今天)。")
+    if "responsible_person" not in labels:
+        out.append(f"表中没有“具体负责人”列:各事项的具体负责人记为“{NOT_GIVEN}”,请导入后补填。")
+    if notes["no_source_column"]:
+        out.append("表中没有“立项依据”列:有领导批示的事项记为“领导批示”,其余记为“其他”。")
+    if notes["several_units"]:
+        out.append(f"有 {notes['several_units']} 行的承办单位写了多个单位:标明“牵头”的或第一个作为主办单位,"
+                   "其余作为协办单位。")
+    if notes["closed_from_result"]:
+        out.append(f"有 {notes['closed_from_result']} 行根据“办理情况”的内容(如“已完成……”)判断为已办结。")
+    if notes["state_guessed"]:
+        out.append(f"有 {notes['state_guessed']} 行的状态是根据文字判断的(如“基本完成”按办理中),请在预览中核对。")
+    numbers = [r.values.get("number", "") for r in planned if r.values.get("number")]
+    if numbers and len(numbers) >= 3 and all(n.isdigit() and len(n) <= 5 for n in numbers):
+        out.append(PLAIN_NUMBERS_NOTICE.format(label=labels.get("number", "编号")))
+    return out
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _allocate(year: int, count: int, taken: set[str]) -> list[tuple[str, int]]:
+    """The next ``count`` numbers of ``year``, as ``numbering.next_number`` gives them."""
+    prefix = settings.get(numbering.SERIES_PREFIX_SETTING[SERIES])
+    pattern = settings.get("number_pattern")
+    row, _ = NumberSequence.get_or_create(series=SERIES, year=year, defaults={"last": 0})
+    seq, out = row.last, []
+    while len(out) < count:
+        seq += 1
+        number = numbering.format_number(pattern, prefix, year, seq)
+        if number in taken:
+            continue
+        out.append((number, seq))
+    NumberSequence.update(last=seq).where(
+        (NumberSequence.series == SERIES) & (NumberSequence.year == year)).execute()
+    return out
+
+
+def _insert_many(model, rows: list[dict], batch: int = 80) -> None:
+    for start in range(0, len(rows), batch):
+        model.insert_many(rows[start:start + batch]).execute()
+
+
+def import_rows(rows: list[SourceRow], labels: dict[str, str], *, source_name: str = "",
+                skip_errors: bool = False, dry_run: bool = False, today: dt.date | None = None,
+                progress: Callable[[int, int, str], bool] | None = None,
+                cancelled: Callable[[], Exception] | None = None) -> tuple[ImportPlan, ImportResult | None]:
+    """Plan, and unless ``dry_run`` write, the rows in one transaction (all or nothing).
+
+    Refused (``ImportRefused``) while a row has an error, unless ``skip_errors``.
+    """
+    today = today or dt.date.today()
+    if dry_run:
+        return plan_rows(rows, labels, today=today), None
+    with write_transaction():
+        plan = plan_rows(rows, labels, today=today)  # again, inside the lock
+        if plan.errors and not skip_errors:
+            first = next(p for p in plan.problems if p.level == ERROR)
+            raise ImportRefused(f"表格中有 {plan.errors} 行有问题,没有导入任何内容。第一个问题:{first}")
+        if not plan.to_import:
+            raise ImportRefused("没有可以导入的新事项" + (
+                f"(有 {plan.duplicates} 件以前已经导入过)。" if plan.duplicates else "。"))
+        result = _write(plan, source_name, today, progress, cancelled)
+    return plan, result
+
+
+def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancelled) -> ImportResult:
+    operator = history.current_operator()
+    now = dt.datetime.now().replace(microsecond=0)
+    rows = [r for r in plan.rows if r.status == "new"]
+    total = len(rows)
+
+    # units: the existing ones by name, the new ones created (with their history)
+    names = sorted({r.values["lead_unit"] for r in rows} | {n for r in rows for n in r.values["assisting"]})
+    units = {name: uid for name, uid in _existing(
+        lambda chunk: Unit.select(Unit.name, Unit.id).where(Unit.name.in_(chunk)), names)}
+    for name in names:
+        if name not in units:
+            units[name] = Unit.insert(name=name, created_at=now).execute()
+            history.record("unit", units[name], "create", field="name", new=name,
+                           note="导入台账时新建", operator=operator)
+
+    # numbers: the file's are kept (and claimed); the others get the next of their year
+    taken = {n for r in rows if (n := r.values["number"])}
+    wanting: dict[int, list[PlannedRow]] = defaultdict(list)
+    for r in rows:
+        v = r.values
+        if v["number"]:
+            parsed = numbering.parse_number(SERIES, v["number"])
+            v["seq_year"], v["seq"] = parsed if parsed else (None, None)
+            if parsed:
+                numbering.claim(SERIES, *parsed)
+        elif v["state"] in ("pending_approval", "rejected"):
+            v["seq_year"] = v["seq"] = None
+        else:
+            wanting[v["registered_on"].year].append(r)
+    for year, group in sorted(wanting.items()):
+        existing = {n for (n,) in SupervisionItem.select(SupervisionItem.number)
+                    .where(SupervisionItem.seq_year == year).tuples()}
+        for r, (number, seq) in zip(group, _allocate(year, len(group), taken | existing), strict=True):
+            r.values["number"], r.values["seq_year"], r.values["seq"] = number, year, seq
+
+    method = settings.get("default_urge_method")
+    if method not in URGE_METHODS:
+        method = "phone"
+    assisting_rows, urge_rows, report_rows, review_rows, feedback_rows, log_rows = [], [], [], [], [], []
+    numbers = []
+    where = f"《{source_name}》" if source_name else "原台账"
+    for done, r in enumerate(rows, 1):
+        v = r.values
+        state = v["state"]
+        lead = units[v["lead_unit"]]
+        completed = v["completed_on"] if state in ("passed", "closed") else None
+        reported = None
+        if state in ("awaiting_review", "passed", "closed"):
+            reported = completed or today
+        item = dict(
+            number=v["number"] or None, seq_year=v["seq_year"], seq=v["seq"], state=state,
+            title=v["title"], content=v["content"], source=v["source"], basis=v["basis"],
+            leader_instruction=v["leader_instruction"], instructing_leader=v["instructing_leader"],
+            instruction_date=v["instruction_date"], lead_unit=lead,
+            responsible_person=v["responsible_person"], registered_on=v["registered_on"],
+            issued_on=v["issued_on"], deadline=v["deadline"], original_deadline=v["original_deadline"],
+            result=v["result"], result_reported_on=reported, completed_on=completed,
+            result_summary=v["result_summary"], urge_count=v["urge_count"],
+            last_urged_on=v["last_urged_on"], registrar=operator, created_at=now, updated_at=now,
+            closed_on=completed if state == "closed" else None,
+        )
+        if v["source"] == "public_report" and state not in ("pending_approval", "rejected"):
+            item.update(approved_on=v["registered_on"], approval_note=f"从{where}导入,原台账中已立项。")
+        if state == "rejected":
+            item["rejection_reason"] = v["result"] or "原台账标记为不予立项。"
+        if state == "voided":
+            item.update(void_reason=v["result"] or "原台账标记为已撤销。",
+                        voided_on=v["completed_on"] or today)
+        item_id = SupervisionItem.insert(**item).execute()
+        numbers.append(v["number"] or "")
+        for position, name in enumerate(v["assisting"]):
+            assisting_rows.append(dict(item=item_id, unit=units[name], position=position))
+        if v["urge_count"]:
+            note = (f"从{where}导入:原台账记载共催办 {v['urge_count']} 次,最近一次 "
+                    f"{format_cn(v['last_urged_on'])};各次的日期和方式未记载。")
+            for _ in range(v["urge_count"]):
+                urge_rows.append(dict(item=item_id, urged_on=v["last_urged_on"], method=method,
+                                      content=note, urged_by=operator, created_at=now))
+        if reported:
+            report_rows.append(dict(item=item_id, unit=lead, reported_on=reported, content=v["result"],
+                                    recorded_by=operator, created_at=now))
+        if state in ("passed", "closed"):
+            review_rows.append(dict(item=item_id, reviewed_on=completed, facts_accurate=True,
+                                    policy_compliant=True, problem_solved=True, writing_proper=True,
+                                    verdict="pass", comment=f"从{where}导入,原台账中已办结。",
+                                    reviewer=operator, created_at=now))
+        if state == "closed":
+            kind = {"leader_instruction": "instruction_report", "superior": "special_report"}.get(
+                v["source"], "brief")
+            if kind == "instruction_report" and not v["result_summary"]:
+                kind = "brief"
+            feedback_rows.append(dict(item=item_id, kind=kind, fed_back_on=completed,
+                                      recipient=v["instructing_leader"] or "原台账未记载",
+                                      note=f"从{where}导入,原台账中已办结。", recorded_by=operator,
+                                      created_at=now))
+        log_rows.append(dict(at=now, operator=operator, entity="item", entity_id=item_id,
+                             action="import", field="number", old_value="", new_value=v["number"] or "",
+                             note=f"从{where}第 {r.row} 行导入;状态:{ITEM_STATES[state]}。{v['title'][:100]}"))
+        report = progress is not None and (done % 200 == 0 or done == total)
+        if report and progress(done, total, f"正在导入第 {done} / {total} 件……") is False:
+            raise (cancelled() if cancelled else ImportRefused("已取消导入,没有导入任何内容。"))
+    _insert_many(AssistingUnit, assisting_rows)
+    _insert_many(Urge, urge_rows)
+    _insert_many(ResultReport, report_rows)
+    _insert_many(Review, review_rows)
+    _insert_many(Feedback, feedback_rows)
+    _insert_many(ChangeLog, log_rows)
+    return ImportResult(total, plan.duplicates, plan.errors, [n for n in plan.new_units], numbers)
+
+
+__all__ = ["FIELDS", "IGNORE", "ImportPlan", "ImportRefused", "ImportResult", "PlannedRow",
+           "Problem", "SourceRow", "import_rows", "interpret_source", "interpret_state",
+           "leader_from_instruction", "parse_ledger_date", "plan_rows", "split_units"]
