@@ -311,6 +311,8 @@ def new_document():
     for fonts in styles.iter(qn("w:rFonts")):
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             fonts.attrib.pop(qn(attr), None)
+        if not fonts.get(qn("w:eastAsia")):
+            set_fonts(fonts.getparent(), BODY)
 
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -470,18 +472,17 @@ def instruction_report():
 
 def resolution_record():
     doc = new_document()
-    title(doc, "{{记录名称}}")
-    para(doc, "{{记录编号}}", "文号")
+    title(doc, "{{记录名称}}").paragraph_format.space_after = Pt(LINE / 40)
+    para(doc, "{{记录编号}}", "文号", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{办公室名称}}\t{{处理日期}}", "Normal", tabs=[(WIDTH_MM, "right")])
     para(doc, "{{协调事项}}({{事项编号}}),由{{提出方}}于{{受托日期}}提出,涉及{{协调各方}}。"
-         "{{办公室名称}}受理后进行了核查,经{{协商次数}}次协商,各方取得一致意见,{{记录用语}}:", "正文")
-    para(doc, "一、协调事项", "一级标题")
+         "经{{协商次数}}次协商,各方取得一致意见,{{记录用语}}:", "正文")
     para(doc, "{{事项说明}}", "正文")
-    para(doc, "二、协调经过", "一级标题")
+    para(doc, "一、协调经过", "一级标题")
     para(doc, "{{协商记录.记录}}", "正文")
-    para(doc, "三、处理决定", "一级标题")
-    para(doc, "{{处理决定}}", "正文")
-    para(doc, "四、决定事项落实", "一级标题")
-    t = table(doc, [11, 34, 57, 33, 21], 2, style_name="小表格文字")
+    para(doc, "二、处理决定", "一级标题")
+    para(doc, "{{处理决定}}", "正文", keep_next=True)
+    t = table(doc, [11, 32, 53, 38, 22], 2, style_name="小表格文字")
     for i, name in enumerate(("序号", "承办单位", "决定事项", "完成时限", "负责人")):
         cell_text(t.rows[0].cells[i], name, "小表格标签")
     header_row(t.rows[0])
@@ -489,9 +490,9 @@ def resolution_record():
         cell_text(t.rows[1].cells[i], f"{{{{决定事项.{field}}}}}",
                   "小表格数字" if field in ("序号", "完成时限", "负责人") else "小表格文字")
         t.rows[1].cells[i].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    row_height(t.rows[1], 9)
+    row_height(t.rows[1], 8)
     keep_row(t.rows[1])
-    para(doc, "五、各方签署", "一级标题")
+    para(doc, "三、各方签署", "一级标题")
     s = table(doc, [62, 52, 42], 2, style_name="小表格文字")
     for i, name in enumerate(("协调各方(盖章)", "代表签字", "日期")):
         cell_text(s.rows[0].cells[i], name, "小表格标签")
@@ -500,9 +501,8 @@ def resolution_record():
     cell_text(s.rows[1].cells[2], "{{签署方.日期}}", "小表格数字")
     for cell in s.rows[1].cells:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    row_height(s.rows[1], 13)
+    row_height(s.rows[1], 10)
     keep_row(s.rows[1])
-    signature(doc, date="{{处理日期}}")
     note(doc, "(经办人:{{经办人}};联系电话:{{联系电话}})")
     return doc
 
