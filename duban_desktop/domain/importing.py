@@ -321,8 +321,9 @@ def parse_ledger_date(value, *, year: int | None = None) -> tuple[dt.date | None
         if not MIN_YEAR <= value.year <= MAX_YEAR:
             return None, f"年份 {value.year} 不合理"
         return value, ""
-    s = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "").replace("\u3000", "")
+    s = unicodedata.normalize("NFKC", str(value)).strip()
     s = _TIME_TAIL.sub("", s) if ":" in s else s
+    s = s.replace(" ", "").replace("\u3000", "")
     s = s.replace("号", "日").rstrip("。.")
     day = parse_date_text(s)
     if day:

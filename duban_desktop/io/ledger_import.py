@@ -439,8 +439,13 @@ def read_ledger(path: Path | str, *, sheet: str | None = None, header_row: int |
             continue
         empty_run = 0
         content = [i for i in filled if i not in seq_cols]
-        if not content:
-            continue  # a numbered empty line of a template
+        if not content:  # only the 序号 column: a template's numbered empty line, or a label
+            text = texts[filled[0]]
+            if not text.isdigit():
+                why = ("合计行" if _TOTAL.match(text) else f"表下说明“{text[:20]}”"
+                       if _FOOTER.match(text) else f"分类标题“{text[:20]}”")
+                skipped.append((number, why))
+            continue
         first_text = texts[content[0]]
         if _TOTAL.match(texts[filled[0]]) or (len(content) <= 2 and _TOTAL.match(first_text)):
             skipped.append((number, "合计行"))
