@@ -89,14 +89,16 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                                    row.deadline, abs(left)))
 
     if "reply_overdue" in levels:
-        latest = (Urge.select(pw.fn.MAX(Urge.id)).group_by(Urge.item))
+        # the latest urge of each item in progress (a correlated lookup on the urge index)
+        latest_urge = Urge.alias("latest")
+        latest = latest_urge.select(pw.fn.MAX(latest_urge.id)).where(latest_urge.item == SupervisionItem.id)
         query = (Urge
                  .select(Urge.reply_by, Urge.urged_on, SupervisionItem.id, SupervisionItem.number,
                          SupervisionItem.title, SupervisionItem.deadline,
                          Unit.name.alias("unit_name"))
                  .join(SupervisionItem, on=(Urge.item == SupervisionItem.id))
                  .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
-                 .where(Urge.id.in_(latest), in_progress, Urge.reply_by < today,
+                 .where(in_progress, Urge.id == latest, Urge.reply_by < today,
                         SupervisionItem.result_reported_on.is_null()
                         | (SupervisionItem.result_reported_on < Urge.urged_on))
                  .order_by(Urge.reply_by, SupervisionItem.id)

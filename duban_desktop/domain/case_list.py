@@ -67,7 +67,7 @@ def case_ids(f: CaseFilter = CaseFilter(), sort: str = "number", descending: boo
     order = [k.desc() if descending else k.asc() for k in SORT_KEYS[sort]]
     order.append(case.id.desc() if descending else case.id.asc())
     query = case.select(case.id).where(condition(f, today)).order_by(*order)
-    return [row[0] for row in query.tuples().iterator()]
+    return [row[0] for row in CoordinationCase._meta.database.execute(query)]
 
 
 def count(f: CaseFilter = CaseFilter(), today: dt.date | None = None) -> int:

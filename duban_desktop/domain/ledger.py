@@ -74,7 +74,7 @@ def condition(f: ItemFilter, today: dt.date | None = None) -> pw.Expression:
 
 # column key -> ORDER BY fields (ascending); ties always break by id
 SORT_KEYS = {
-    "number": (SupervisionItem.seq_year, SupervisionItem.seq, SupervisionItem.number),
+    "number": (SupervisionItem.seq_year, SupervisionItem.seq),
     "title": (SupervisionItem.title,),
     "source": (SupervisionItem.source,),
     "lead_unit": (Unit.name,),
@@ -99,7 +99,8 @@ def item_ids(f: ItemFilter = ItemFilter(), sort: str = "number", descending: boo
     order = [k.desc() if descending else k.asc() for k in SORT_KEYS[sort]]
     order.append(item.id.desc() if descending else item.id.asc())
     query = query.where(condition(f, today)).order_by(*order)
-    return [row[0] for row in query.tuples().iterator()]
+    # the cursor directly: building 100,000 peewee rows would cost four times the query
+    return [row[0] for row in SupervisionItem._meta.database.execute(query)]
 
 
 def count(f: ItemFilter = ItemFilter(), today: dt.date | None = None) -> int:

@@ -61,9 +61,19 @@ class WorkCalendar:
         """cum[i]: working days from 1 January to day i of the year (0-based), inclusive."""
         table = self._cum.get(year)
         if table is None:
-            table, count, day = [], 0, dt.date(year, 1, 1)
-            while day.year == year:
-                count += self.is_workday(day)
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            # chinesecalendar's own data (holidays, make-up workdays): the same rule as its
+            # is_workday(), without its per-call date validation (a year is 365 calls)
+            official = official_year(year)
+            holidays, makeup = chinese_calendar.holidays, chinese_calendar.workdays
+            table, count, day = [], 0, first
+            while day <= last:
+                if day in self.overrides:
+                    count += self.overrides[day]
+                elif official:
+                    count += day in makeup or (day.weekday() < 5 and day not in holidays)
+                else:
+                    count += day.weekday() < 5
                 table.append(count)
                 day += ONE_DAY
             self._cum[year] = table

@@ -73,3 +73,14 @@ def test_override_validation(db):
         workdays.set_range(D(2027, 1, 3), D(2027, 1, 1), False)
     with pytest.raises(ValidationError, match="不是有效日期"):
         workdays.set_override("2027-02-30", False)
+
+
+def test_year_tables_agree_with_chinesecalendar_day_by_day():
+    import chinese_calendar
+
+    cal = WorkCalendar()
+    day = D(2024, 1, 1)
+    while day <= D(2026, 12, 31):
+        expected = chinese_calendar.is_workday(day)
+        assert cal.workdays_between(day - dt.timedelta(days=1), day) == int(expected), day
+        day += dt.timedelta(days=1)
