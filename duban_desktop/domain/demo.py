@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 
 from ..db import write_transaction
+from ..db.bulk import bulk_insert
 from ..db.models import (
     AssistingUnit,
     CaseParty,
@@ -136,20 +137,8 @@ class _Bulk:
     def add(self, model, **row) -> None:
         self.rows.setdefault(model, []).append(row)
 
-    def flush(self, model, size: int = 400) -> None:
-        rows = self.rows.pop(model, [])
-        if not rows:
-            return
-        # insert_many takes its columns from the first row: give every row every column
-        keys = set().union(*rows)
-        defaults = {}
-        for key in keys:
-            field = model._meta.fields[key]
-            default = field.default
-            defaults[key] = default() if callable(default) else default
-        rows = [{**defaults, **row} for row in rows]
-        for start in range(0, len(rows), size):
-            model.insert_many(rows[start:start + size]).execute()
+    def flush(self, model) -> None:
+        bulk_insert(model, self.rows.pop(model, []))
 
 
 def generate(*, items: int = 300, cases: int = 40, seed: int = 2026,
