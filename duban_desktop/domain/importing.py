@@ -383,7 +383,9 @@ _SINGLE = {"number", "title", "basis", "instructing_leader", "responsible_person
 class _Row:
     """Interprets one SourceRow; collects problems instead of stopping at the first."""
 
-    def __init__(self, source: SourceRow, labels: dict[str, str], today: dt.date, notes: Counter):
+    def __init__(self, source: SourceRow, labels: dict[str, str], today: dt.date, notes: Counter,
+                 parse_number: Callable):
+        self.parse_number = parse_number
         self.row = source.row
         self.raw = source.values
         self.labels = labels
@@ -477,7 +479,7 @@ class _Row:
 
         # dates: the year for dates typed without one comes from the number or registration
         year = None
-        parsed = numbering.parse_number(SERIES, number) if number else None
+        parsed = self.parse_number(number) if number else None
         registered = self.date("registered_on", None)
         year = registered.year if registered else (parsed[0] if parsed else self.today.year)
         dates = {name: self.date(name, year) for name in DATE_FIELDS if name != "registered_on"}
@@ -596,6 +598,26 @@ class _Row:
         return {reverse.get(p.column, p.column) for p in self.problems if p.level == ERROR}
 
 
+def number_parser() -> Callable[[str], tuple[int, int] | None]:
+    """``numbering.parse_number`` for the supervision series, with the settings read once
+    (it reads them on every call; an import parses thousands of numbers)."""
+    prefix = settings.get(numbering.SERIES_PREFIX_SETTING[SERIES])
+    own = numbering._regex(settings.get("number_pattern"), prefix)  # same package: same rules
+    cache: dict[str, tuple[int, int] | None] = {}
+
+    def parse(number: str) -> tuple[int, int] | None:
+        if number in cache:
+            return cache[number]
+        text = number.strip()
+        m = own.match(text)
+        if m is None and text.startswith(prefix):
+            m = numbering._GENERIC.search(text)
+        cache[number] = found = (int(m["year"]), int(m["seq"])) if m else None
+        return found
+
+    return parse
+
+
 def _fingerprint(title: str, unit: str) -> tuple[str, str]:
     return (" ".join(title.split()), unit)
 
@@ -606,8 +628,9 @@ def plan_rows(rows: Iterable[SourceRow], labels: dict[str, str], *,
     today = today or dt.date.today()
     notes: Counter = Counter()
     planned: list[PlannedRow] = []
+    parse = number_parser()
     for source in rows:
-        row = _Row(source, labels, today, notes)
+        row = _Row(source, labels, today, notes, parse)
         values = row.interpret()
         errors = [p for p in row.problems if p.level == ERROR]
         planned.append(PlannedRow(source.row, "error" if errors else "new", values, row.problems))
@@ -627,7 +650,7 @@ def plan_rows(rows: Iterable[SourceRow], labels: dict[str, str], *,
     by_print: dict[tuple, list] = defaultdict(list)
     for title, unit, deadline, original, number in existing_titles:
         by_print[_fingerprint(title, unit)].append((_as_date(deadline), _as_date(original), number))
-    seqs = _existing_seqs(planned)
+    seqs = _existing_seqs(planned, parse)
     seen_numbers: dict[str, int] = {}
     seen_prints: dict[tuple, int] = {}
     seen_seqs: dict[tuple[int, int], int] = {}
@@ -651,7 +674,7 @@ def plan_rows(rows: Iterable[SourceRow], labels: dict[str, str], *,
                     continue
                 r.problems.append(Problem(r.row, labels.get("number", "编号"),
                                           f"编号“{number}”已被另一督办事项(“{found[1][:30]}”)使用,编号不能重复。"))
-            parsed = numbering.parse_number(SERIES, number)
+            parsed = parse(number)
             if parsed and found is None:
                 if parsed in seqs:
                     r.problems.append(Problem(r.row, labels.get("number", "编号"),
@@ -703,11 +726,11 @@ def _existing(make_query: Callable, keys: list, chunk: int = 400) -> list[tuple]
     return found
 
 
-def _existing_seqs(planned: list[PlannedRow]) -> dict[tuple[int, int], str]:
+def _existing_seqs(planned: list[PlannedRow], parse) -> dict[tuple[int, int], str]:
     years = set()
     for r in planned:
         number = r.values.get("number")
-        parsed = numbering.parse_number(SERIES, number) if number else None
+        parsed = parse(number) if number else None
         if parsed:
             years.add(parsed[0])
     if not years:
@@ -806,17 +829,21 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
     # numbers: the file's are kept (and claimed); the others get the next of their year
     taken = {n for r in rows if (n := r.values["number"])}
     wanting: dict[int, list[PlannedRow]] = defaultdict(list)
+    parse = number_parser()
+    highest: dict[int, int] = {}
     for r in rows:
         v = r.values
         if v["number"]:
-            parsed = numbering.parse_number(SERIES, v["number"])
+            parsed = parse(v["number"])
             v["seq_year"], v["seq"] = parsed if parsed else (None, None)
             if parsed:
-                numbering.claim(SERIES, *parsed)
+                highest[parsed[0]] = max(highest.get(parsed[0], 0), parsed[1])
         elif v["state"] in ("pending_approval", "rejected"):
             v["seq_year"] = v["seq"] = None
         else:
             wanting[v["registered_on"].year].append(r)
+    for year, seq in highest.items():
+        numbering.claim(SERIES, year, seq)
     for year, group in sorted(wanting.items()):
         existing = {n for (n,) in SupervisionItem.select(SupervisionItem.number)
                     .where(SupervisionItem.seq_year == year).tuples()}
@@ -829,34 +856,47 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
     assisting_rows, urge_rows, report_rows, review_rows, feedback_rows, log_rows = [], [], [], [], [], []
     numbers = []
     where = f"《{source_name}》" if source_name else "原台账"
-    for done, r in enumerate(rows, 1):
+    records = []
+    for r in rows:
         v = r.values
         state = v["state"]
-        lead = units[v["lead_unit"]]
         completed = v["completed_on"] if state in ("passed", "closed") else None
-        reported = None
-        if state in ("awaiting_review", "passed", "closed"):
-            reported = completed or today
-        item = dict(
+        reported = (completed or today) if state in ("awaiting_review", "passed", "closed") else None
+        approved = v["source"] == "public_report" and state not in ("pending_approval", "rejected")
+        records.append(dict(
             number=v["number"] or None, seq_year=v["seq_year"], seq=v["seq"], state=state,
             title=v["title"], content=v["content"], source=v["source"], basis=v["basis"],
             leader_instruction=v["leader_instruction"], instructing_leader=v["instructing_leader"],
-            instruction_date=v["instruction_date"], lead_unit=lead,
+            instruction_date=v["instruction_date"], lead_unit=units[v["lead_unit"]],
             responsible_person=v["responsible_person"], registered_on=v["registered_on"],
             issued_on=v["issued_on"], deadline=v["deadline"], original_deadline=v["original_deadline"],
             result=v["result"], result_reported_on=reported, completed_on=completed,
             result_summary=v["result_summary"], urge_count=v["urge_count"],
             last_urged_on=v["last_urged_on"], registrar=operator, created_at=now, updated_at=now,
             closed_on=completed if state == "closed" else None,
-        )
-        if v["source"] == "public_report" and state not in ("pending_approval", "rejected"):
-            item.update(approved_on=v["registered_on"], approval_note=f"从{where}导入,原台账中已立项。")
-        if state == "rejected":
-            item["rejection_reason"] = v["result"] or "原台账标记为不予立项。"
-        if state == "voided":
-            item.update(void_reason=v["result"] or "原台账标记为已撤销。",
-                        voided_on=v["completed_on"] or today)
-        item_id = SupervisionItem.insert(**item).execute()
+            approved_on=v["registered_on"] if approved else None,
+            approval_note=f"从{where}导入,原台账中已立项。" if approved else "",
+            rejection_reason=(v["result"] or "原台账标记为不予立项。") if state == "rejected" else "",
+            void_reason=(v["result"] or "原台账标记为已撤销。") if state == "voided" else "",
+            voided_on=(v["completed_on"] or today) if state == "voided" else None,
+        ))
+    # numbered items in batches, their ids found again by number (unique, and portable);
+    # the few without a number (waiting for approval) one by one
+    numbered = [rec for rec in records if rec["number"]]
+    batch = max(1, 900 // len(records[0]))  # under SQLite's oldest limit of 999 variables
+    for start in range(0, len(numbered), batch):
+        SupervisionItem.insert_many(numbered[start:start + batch]).execute()
+        if progress is not None and progress(min(start + batch, total), total,
+                                             f"正在导入第 {min(start + batch, total)} / {total} 件……") is False:
+            raise (cancelled() if cancelled else ImportRefused("已取消导入,没有导入任何内容。"))
+    ids = dict(_existing(lambda chunk: SupervisionItem.select(SupervisionItem.number, SupervisionItem.id)
+                         .where(SupervisionItem.number.in_(chunk)), [rec["number"] for rec in numbered]))
+    for r, rec in zip(rows, records, strict=True):
+        v = r.values
+        state = v["state"]
+        lead = rec["lead_unit"]
+        completed, reported = rec["completed_on"], rec["result_reported_on"]
+        item_id = ids[rec["number"]] if rec["number"] else SupervisionItem.insert(**rec).execute()
         numbers.append(v["number"] or "")
         for position, name in enumerate(v["assisting"]):
             assisting_rows.append(dict(item=item_id, unit=units[name], position=position))
@@ -886,9 +926,6 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
         log_rows.append(dict(at=now, operator=operator, entity="item", entity_id=item_id,
                              action="import", field="number", old_value="", new_value=v["number"] or "",
                              note=f"从{where}第 {r.row} 行导入;状态:{ITEM_STATES[state]}。{v['title'][:100]}"))
-        report = progress is not None and (done % 200 == 0 or done == total)
-        if report and progress(done, total, f"正在导入第 {done} / {total} 件……") is False:
-            raise (cancelled() if cancelled else ImportRefused("已取消导入,没有导入任何内容。"))
     _insert_many(AssistingUnit, assisting_rows)
     _insert_many(Urge, urge_rows)
     _insert_many(ResultReport, report_rows)
