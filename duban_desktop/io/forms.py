@@ -21,7 +21,7 @@ from ..domain import coordination, settings, supervision
 from ..domain.dates import format_cn
 from ..domain.errors import DomainError
 from . import form_data, form_fill
-from .files import atomic_write, safe_filename
+from .files import Cancelled, atomic_write, safe_filename  # noqa: F401 - Cancelled re-exported
 from .fonts import ROLES, apply_font_settings
 from .form_templates import (  # noqa: F401 - the window imports these from here
     FORM_KINDS,
@@ -44,10 +44,6 @@ FILE_PREFIX = {
     "resolution_record": "协调会议纪要",
     "bulletin": "督查通报",
 }
-
-
-class Cancelled(DomainError):
-    """The user cancelled a long export; nothing was written."""
 
 
 def default_filename(kind: str, number: str = "", *, today: dt.date | None = None) -> str:

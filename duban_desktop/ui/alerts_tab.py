@@ -20,7 +20,7 @@ from ..domain import supervision
 from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
-from . import item_dialogs
+from . import exports, item_dialogs
 from .table_models import GREY, RED, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
@@ -67,10 +67,13 @@ class AlertsTab(QWidget):
         self.urge_button.clicked.connect(self.urge_selected)
         self.open_button = QPushButton("查看")
         self.open_button.clicked.connect(self.open_selected)
+        self.notices_button = QPushButton("生成选中事项的催办通知…")
+        self.notices_button.setToolTip("每件事项一页催(交)办通知,合在一个 Word 文档中")
+        self.notices_button.clicked.connect(self.notices_for_selected)
         self.select_overdue = QPushButton("选中全部逾期事项")
         self.select_overdue.clicked.connect(lambda: self.select_level("overdue"))
         self.buttons = QHBoxLayout()
-        for button in (self.urge_button, self.select_overdue, self.open_button):
+        for button in (self.urge_button, self.notices_button, self.select_overdue, self.open_button):
             self.buttons.addWidget(button)
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -123,6 +126,7 @@ class AlertsTab(QWidget):
         self.urge_button.setEnabled(bool(urgeable) and not self.read_only)
         self.urge_button.setText(f"催办选中事项({len(urgeable)} 件)…" if urgeable else "催办选中事项…")
         self.open_button.setEnabled(len(chosen) == 1)
+        self.notices_button.setEnabled(bool(urgeable))
 
     def select_level(self, level: str) -> None:
         self.tree.clearSelection()
@@ -144,13 +148,21 @@ class AlertsTab(QWidget):
             alert = chosen[0]
             (self.open_item if alert.entity == "item" else self.open_case).emit(alert.id)
 
-    def urge_selected(self) -> None:
-        if self.read_only:
-            return
+    def selected_item_ids(self) -> list[int]:
+        """Items of the selection that can be urged, each once."""
         ids = []
         for alert in self.selected_alerts():
             if alert.entity == "item" and alert.level != "awaiting_review" and alert.id not in ids:
                 ids.append(alert.id)
+        return ids
+
+    def notices_for_selected(self) -> None:
+        exports.export_notices(self, self.selected_item_ids())
+
+    def urge_selected(self) -> None:
+        if self.read_only:
+            return
+        ids = self.selected_item_ids()
         if not ids:
             return
         try:

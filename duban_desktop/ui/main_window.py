@@ -10,12 +10,13 @@ from .. import APP_NAME, __version__
 from ..domain import case_list, ledger, settings
 from ..domain.alerts import calendar_notice
 from ..paths import data_dir
-from . import db_actions
+from . import db_actions, exports
 from .alerts_tab import AlertsTab
 from .cases_tab import CasesTab
 from .register_tab import RegisterTab
 from .settings_dialog import SettingsDialog
 from .settings_store import ui_settings
+from .templates_page import TemplatesPage
 from .units_dialog import UnitsDialog
 
 OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
@@ -53,6 +54,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_status)
         self.statusBar().addPermanentWidget(self.calendar_status)
 
+        self.register.export_hooks["item"] = lambda item: exports.item_form_buttons(self, item)
+        self.cases.export_hooks["case"] = lambda case: exports.case_form_buttons(self, case)
+        self.extra_settings_pages = [lambda: ("表单模板", TemplatesPage())]
         self._build_actions()
         self.cases.apply_filter()
         self.register.apply_filter()
@@ -90,6 +94,11 @@ class MainWindow(QMainWindow):
         self.act_data_folder = self._action("打开数据文件夹", self.open_data_folder, tip="数据库、备份和日志所在的文件夹")
         self.act_overdue = self._action("只看逾期事项", self.show_overdue, tip="在督查台账中只列出已逾期的事项")
         self.act_quit = self._action("退出(&X)", self.close, QKeySequence.Quit)
+        self.act_bulletin = self._action("导出督查通报…", lambda: exports.export_bulletin(self),
+                                         tip="给领导的督查通报(Word):各单位在办事项、逾期清单、办结率")
+        self.act_overdue_notices = self._action("导出全部逾期事项的催办通知…",
+                                                lambda: exports.export_overdue_notices(self),
+                                                tip="每件逾期事项一页催办通知,合在一个 Word 文档中")
         self.act_backup = self._action("备份数据库…", lambda: db_actions.backup_now(self),
                                        tip="把数据库复制一份到指定位置(程序打开时也可以)")
         self.act_restore = self._action("从备份恢复…", self.restore_backup, tip="用以前的备份替换现在的数据",
@@ -105,6 +114,9 @@ class MainWindow(QMainWindow):
             self.menu_file.addAction(action)
         self.menu_file.addSeparator()
         self.file_export_anchor = self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_bulletin)
+        self.menu_file.addAction(self.act_overdue_notices)
+        self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_backup)
         self.menu_file.addAction(self.act_restore)
         self.menu_file.addSeparator()
@@ -201,8 +213,7 @@ class MainWindow(QMainWindow):
             self.refresh_all()  # working days may have changed even when cancelled
 
     def settings_pages(self) -> list:
-        """Extra settings pages (the form templates page is added by the forms feature)."""
-        return [page() for page in getattr(self, "extra_settings_pages", [])]
+        return [page() for page in self.extra_settings_pages]
 
     def restore_backup(self) -> None:
         if db_actions.restore_from_backup(self):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..db import DatabaseError, database
 from ..domain.errors import DomainError
+from ..io.files import Cancelled as IoCancelled
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class _Worker(QObject):
     def run(self) -> None:
         try:
             result = self.work(self.report)
-        except Cancelled:
+        except (Cancelled, IoCancelled):
             self.cancelled.emit()
         except (DomainError, DatabaseError) as exc:
             self.failed.emit(str(exc), True)

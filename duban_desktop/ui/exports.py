@@ -1,0 +1,98 @@
+"""Saving forms and the ledger from the window: ask where (remembering the folder), write in
+the background with progress, then offer to open the file for printing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from ..io import forms
+from .settings_store import ui_settings
+from .tasks import run_task
+
+FOLDER_KEY = "folders/export"
+WORD = "Word 文档 (*.docx)"
+EXCEL = "Excel 工作簿 (*.xlsx)"
+
+
+def _start_folder() -> Path:
+    saved = ui_settings().value(FOLDER_KEY)
+    if saved and Path(saved).is_dir():
+        return Path(saved)
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+def ask_save_path(parent: QWidget, title: str, filename: str, file_filter: str = WORD) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(_start_folder() / filename), file_filter)
+    if not name:
+        return None
+    path = Path(name)
+    suffix = ".xlsx" if file_filter == EXCEL else ".docx"
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
+    ui_settings().setValue(FOLDER_KEY, str(path.parent))
+    return path
+
+
+def offer_open(parent: QWidget, path: Path, what: str) -> None:
+    answer = QMessageBox.question(
+        parent, "已保存", f"{what}已保存到:\n{path}\n\n现在打开它吗?(可在 Word、WPS 或 Excel 中查看和打印)",
+        QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+    if answer == QMessageBox.Yes:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def save_in_background(parent: QWidget, what: str, filename: str, work: Callable[[Path, Callable], Path],
+                       file_filter: str = WORD) -> None:
+    """Ask for the place, then run ``work(path, progress)`` off the GUI thread."""
+    path = ask_save_path(parent, f"保存{what}", filename, file_filter)
+    if path is None:
+        return
+    run_task(parent, f"正在生成{what}……", lambda progress: work(path, progress),
+             on_done=lambda made: offer_open(parent, Path(made), what))
+
+
+def export_form(parent: QWidget, kind: str, record_id: int, number: str) -> None:
+    save_in_background(parent, forms.FORM_KINDS[kind], forms.default_filename(kind, number),
+                       lambda path, _progress: forms.export_form(kind, record_id, path))
+
+
+def export_notices(parent: QWidget, item_ids: list[int]) -> None:
+    if not item_ids:
+        QMessageBox.information(parent, "催办通知", "没有要生成催办通知的事项。")
+        return
+    save_in_background(parent, f"催办通知({len(item_ids)} 件)", forms.default_notices_filename(len(item_ids)),
+                       lambda path, progress: forms.export_notices(item_ids, path, progress))
+
+
+def export_overdue_notices(parent: QWidget) -> None:
+    export_notices(parent, forms.overdue_item_ids())
+
+
+def export_bulletin(parent: QWidget) -> None:
+    save_in_background(parent, "督查通报", forms.default_filename("bulletin"),
+                       lambda path, _progress: forms.export_bulletin(path))
+
+
+def item_form_buttons(parent: QWidget, item) -> list[tuple[str, str, Callable]]:
+    number = item.number or ""
+    buttons = [("打印登记单", "生成督促检查登记单(Word)", lambda: export_form(parent, "register", item.id, number))]
+    if item.number and item.state in ("in_progress", "awaiting_review"):
+        buttons.append(("打印催办通知", "生成催(交)办通知(Word),连同回执联",
+                        lambda: export_form(parent, "notice", item.id, number)))
+    if item.number and (item.source == "leader_instruction" or item.state in ("passed", "closed")):
+        buttons.append(("打印批示件办理情况", "生成领导同志批示件办理情况(Word),报送原批示领导",
+                        lambda: export_form(parent, "instruction_report", item.id, number)))
+    return buttons
+
+
+def case_form_buttons(parent: QWidget, case) -> list[tuple[str, str, Callable]]:
+    if case.state != "closed":
+        return []
+    return [("打印会议纪要/协议书", "生成协调会议纪要或协议书(Word),供各方签署",
+             lambda: export_form(parent, "resolution_record", case.id, case.number))]

@@ -1,0 +1,107 @@
+"""Forms from the window: the detail pane's buttons, the alerts tab's batch, templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from docx import Document
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from duban_desktop.domain import supervision
+from duban_desktop.ui.settings_store import ui_settings
+
+from .helpers import click, step_button
+
+TODAY = dt.date.today()
+
+
+def make_item(title, days):
+    return supervision.register_item(title=title, lead_unit="县财政局", responsible_person="吴晓燕",
+                                     source="document", registered_on=TODAY - dt.timedelta(days=40),
+                                     deadline=TODAY + dt.timedelta(days=days))
+
+
+@pytest.fixture
+def saving(monkeypatch, tmp_path):
+    """The save dialog answers with a file in tmp_path; the 'open it now?' question says no."""
+    asked = {}
+
+    def save(_parent, title, suggested, _filter):
+        asked["title"], asked["suggested"] = title, suggested
+        return str(tmp_path / "out" / asked.setdefault("name", "form.docx")), _filter
+    (tmp_path / "out").mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.No))
+    return asked
+
+
+def extra_button(tab, text):
+    buttons = [tab.extra_bar.itemAt(i).widget() for i in range(tab.extra_bar.count())]
+    found = [b for b in buttons if b is not None and b.text() == text]
+    assert found, [b.text() for b in buttons if b]
+    return found[0]
+
+
+def test_notice_from_the_detail_pane(qtbot, db, window, saving, tmp_path):
+    item = make_item("城区背街小巷改造", 10)
+    window.show_item(item.id)
+    click(qtbot, extra_button(window.register, "打印催办通知"))
+    target = tmp_path / "out" / "form.docx"
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert saving["suggested"].endswith(f"催办通知-{item.number}.docx")
+    text = "\n".join(p.text for p in Document(target).paragraphs)
+    assert "城区背街小巷改造" in text and "县财政局" in "\n".join(
+        c.text for t in Document(target).tables for r in t.rows for c in r.cells) + text
+    assert ui_settings().value("folders/export") == str(tmp_path / "out")
+
+
+def test_batch_notices_from_alerts(qtbot, db, window, saving, tmp_path):
+    a, b = make_item("饮水安全", -3), make_item("燃气排查", -1)
+    window.alerts.refresh()
+    window.alerts.select_level("overdue")
+    assert window.alerts.notices_button.isEnabled()
+    saving["name"] = "notices.docx"
+    click(qtbot, window.alerts.notices_button)
+    target = tmp_path / "out" / "notices.docx"
+    qtbot.waitUntil(target.exists, timeout=10000)
+    body = Document(target).element.body.xml
+    assert a.number in body and b.number in body
+    assert len(Document(target).sections) == 2  # one notice per page
+
+
+def test_register_and_instruction_report_buttons_follow_state(qtbot, db, window):
+    item = make_item("城区背街小巷改造", 10)
+    window.show_item(item.id)
+    texts = [window.register.extra_bar.itemAt(i).widget().text()
+             for i in range(window.register.extra_bar.count()) if window.register.extra_bar.itemAt(i).widget()]
+    assert texts == ["打印登记单", "打印催办通知"]
+
+
+def test_templates_page_copies_for_editing(qtbot, db, monkeypatch):
+    from duban_desktop.io import forms
+    from duban_desktop.ui.templates_page import TemplatesPage
+
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
+    page = TemplatesPage()
+    qtbot.addWidget(page)
+    assert page.table.item(0, 1).text().startswith("程序自带")
+    page.copy_templates()
+    assert "已复制" in said[0]
+    assert all(forms.is_office_template(kind) for kind in forms.FORM_KINDS)
+    assert page.table.item(0, 1).text().startswith("本办公室的模板")
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
+    page.restore_defaults()
+    assert not any(forms.is_office_template(kind) for kind in forms.FORM_KINDS)
+
+
+def test_step_then_print(qtbot, db, window, dialogs, saving, tmp_path):
+    item = make_item("城区背街小巷改造", 10)
+    window.show_item(item.id)
+    dialogs.expect(lambda d: d.fields["method"].set_value("notice"))
+    click(qtbot, step_button(window.register, "检查催办"))
+    click(qtbot, extra_button(window.register, "打印登记单"))
+    target = tmp_path / "out" / "form.docx"
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert "通知单" in Document(target).element.body.xml  # the urge record is on the register form
