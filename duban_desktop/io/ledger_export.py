@@ -35,6 +35,7 @@ from pathlib import Path
 import peewee as pw
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.pagebreak import Break
 
 from ..db.models import (
     AssistingUnit,
@@ -322,10 +323,10 @@ def _write_items(wb, styles, f: ItemFilter, total: int, tones: _Tones, ticker: _
 
 _CASE_COLUMNS = (
     ("序号", 5, "int"), ("编号", 12, "center"), ("协调事项", 24, "text"), ("受托来源", 10, "center"),
-    ("委托方", 11, "center"), ("受托日期", 11.5, "date"), ("协调类型", 8, "center"),
-    ("涉及单位", 16, "text"), ("经办人", 7, "center"), ("办结时限", 11.5, "date"),
+    ("委托方", 11, "center"), ("受托日期", 13, "date"), ("协调类型", 8, "center"),
+    ("涉及单位", 16, "text"), ("经办人", 7, "center"), ("办结时限", 13, "date"),
     ("当前环节", 6, "center"), ("状态", 7, "center"), ("处理决定", 28, "text"),
-    ("处理日期", 11.5, "date"), ("纪要或协议", 12, "center"),
+    ("处理日期", 13, "date"), ("纪要或协议", 12, "center"),
 )
 
 
@@ -475,8 +476,14 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
             data = Reference(sheet.ws, min_col=column, min_row=first - 1, max_row=last)
             chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=last))
-        chart.width = 22
-        chart.height = max(7.5, min(24, 1.0 + 0.65 * (last - first + 1)))
+        chart.gapWidth = 40
+        chart.x_axis.tickLblSkip = 1  # every unit's name
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.width = 25
+        chart.height = max(8.0, min(16.5, 2.5 + 0.55 * (last - first + 1)))
+        # the chart on a page of its own, sized to fit it
+        sheet.ws.row_breaks.append(Break(id=sheet.stream.row + 1))
         sheet.ws.add_chart(chart, f"A{sheet.stream.row + 2}")
 
 
@@ -484,8 +491,8 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
 
 _OVERDUE_COLUMNS = (
     ("序号", 5, "int"), ("编号", 12, "center"), ("督办事项", 30, "text"), ("协办单位", 14, "center"),
-    ("具体负责人", 8, "center"), ("登记日期", 11.5, "date"), ("完成时限", 11.5, "date"),
-    ("逾期天数(工作日)", 8, "int"), ("催办次数", 6, "int"), ("最近催办", 11.5, "date"),
+    ("具体负责人", 8, "center"), ("登记日期", 13, "date"), ("完成时限", 13, "date"),
+    ("逾期天数(工作日)", 8, "int"), ("催办次数", 6, "int"), ("最近催办", 13, "date"),
     ("状态", 7, "center"),
 )
 
