@@ -33,7 +33,7 @@ from duban_desktop.io.form_templates import TEMPLATE_FILES  # noqa: E402
 LINE = 579  # twips: 28.95 pt, 22 lines in the 225 mm text block
 EM = 320  # twips: one 3号 character (16 pt)
 WIDTH_MM = 156
-TABLE_LINE = 440  # twips: 22 pt lines for 4号 (14 pt) text in the forms' tables
+TABLE_LINE = 400  # twips: 20 pt lines for 4号 (14 pt) text in the forms' tables
 SMALL_LINE = 380  # twips: 19 pt lines for 小四 (12 pt) text in tables of many columns
 RED = RGBColor(0xE6, 0x00, 0x12)
 
@@ -422,11 +422,11 @@ def register():
     cell_text(full[3], "{{催办记录.记录}}", "表格文字")
     label(rows[5].cells[0], "处理结果")
     cell_text(full[4], "{{处理结果}}", "表格文字")
-    for i, mm in ((0, 20), (1, 10), (2, 10), (3, 28), (4, 36), (5, 28)):
+    for i, mm in ((0, 16), (1, 10), (2, 10), (3, 12), (4, 24), (5, 24)):
         row_height(rows[i], mm)
-    para(doc, "登记单位:{{办公室名称}}\t登记人:{{登记人}}", "表格文字",
+    # one line, so a closed item with its full record still fits on one page
+    para(doc, "{{办公室名称}}　登记人:{{登记人}}\t联系电话:{{联系电话}}", "表格文字",
          tabs=[(WIDTH_MM, "right")])
-    para(doc, "联系电话:{{联系电话}}", "表格文字")
     return doc
 
 
@@ -459,9 +459,9 @@ def instruction_report():
     para(doc, "您于{{批示月日}}在{{批示载体}}上所指示的意见,已由{{承办单位}}办理,"
          "现将落实情况送上,请阅示。", "正文")
     t = table(doc, [36, 120], 3, style_name="表格文字")
-    for i, (name, field, mm) in enumerate((("领导指示", "{{领导批示}}", 34),
-                                           ("查办结果摘要", "{{查办结果摘要}}", 50),
-                                           ("拟办意见", "{{拟办意见}}", 30))):
+    for i, (name, field, mm) in enumerate((("领导指示", "{{领导批示}}", 30),
+                                           ("查办结果摘要", "{{查办结果摘要}}", 42),
+                                           ("拟办意见", "{{拟办意见}}", 26))):
         label(t.rows[i].cells[0], name)
         cell_text(t.rows[i].cells[1], field, "表格文字")
         row_height(t.rows[i], mm)
