@@ -11,14 +11,24 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from .models import MODELS, Meta
+from . import search
+from .models import MODELS, ItemSearch, Meta, SupervisionItem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+MigrationStep = Callable[[pw.Database], None]
+
+
+def _v2_search_and_sort_indexes(db: pw.Database) -> None:
+    """Schema 2: the search table and its triggers/FTS index; indexes the register sorts by."""
+    db.create_tables([ItemSearch], safe=True)
+    SupervisionItem._schema.create_indexes(safe=True)
+    search.install(db)
+
 
 # version -> step that brings a database from version-1 to version.
-# Steps use playhouse.migrate operations (portable) and check before they change.
-MigrationStep = Callable[[pw.Database], None]
-STEPS: dict[int, MigrationStep] = {}
+# Steps check before they change (IF NOT EXISTS, refills), so running one again is harmless.
+STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes}
 
 APPEND_ONLY_TABLE = "change_log"
 
@@ -62,6 +72,7 @@ def _install_guards(db: pw.Database) -> None:
 def create_current(db: pw.Database) -> None:
     with db.atomic():
         db.create_tables(MODELS, safe=True)
+        search.install(db)
         _install_guards(db)
         _set_version(SCHEMA_VERSION)
 

@@ -224,6 +224,11 @@ class SupervisionItem(BaseModel):
             (("seq_year", "seq"), True),
             (("state", "deadline"), False),
             (("deadline",), False),
+            # the register sorts by these (schema 2)
+            (("title",), False),
+            (("responsible_person",), False),
+            (("urge_count",), False),
+            (("state",), False),
         )
 
 
@@ -308,6 +313,13 @@ class Feedback(BaseModel):
     created_at = pw.DateTimeField(default=_now)
 
 
+class ItemSearch(BaseModel):
+    """One line of searchable text per item, kept by triggers (see db/search.py)."""
+
+    id = pw.IntegerField(primary_key=True)
+    text = pw.TextField(default="")
+
+
 class ChangeLog(BaseModel):
     """Append-only history: when, who, what, old value -> new value."""
 
@@ -342,5 +354,6 @@ MODELS: list[type[BaseModel]] = [
     Extension,
     Review,
     Feedback,
+    ItemSearch,
     ChangeLog,
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from ..db import search
 from ..db.models import AssistingUnit, SupervisionItem, Unit
 from .errors import ValidationError
 from .vocab import ITEM_OPEN_STATES, ITEM_SOURCES, ITEM_STATES
@@ -60,12 +61,12 @@ def condition(f: ItemFilter, today: dt.date | None = None) -> pw.Expression:
     for word in f.text.split():
         units = Unit.select(Unit.id).where(Unit.name.contains(word))
         assisting = AssistingUnit.select(AssistingUnit.item).where(AssistingUnit.unit.in_(units))
-        parts.append(
-            item.title.contains(word) | item.number.contains(word)
-            | item.leader_instruction.contains(word) | item.instructing_leader.contains(word)
-            | item.responsible_person.contains(word) | item.content.contains(word)
-            | item.lead_unit.in_(units) | item.id.in_(assisting)
-        )
+        text = search.item_text_match(word)
+        if text is None:  # no search table (another database server): the columns themselves
+            text = (item.title.contains(word) | item.number.contains(word)
+                    | item.leader_instruction.contains(word) | item.instructing_leader.contains(word)
+                    | item.responsible_person.contains(word))
+        parts.append(text | item.lead_unit.in_(units) | item.id.in_(assisting))
     expr: pw.Expression = pw.SQL("1 = 1")
     for part in parts:
         expr = expr & part

@@ -96,18 +96,34 @@ def test_a_newer_database_is_refused_untouched(tmp_path):
     assert not backups.list_backups(path)
 
 
-def test_first_schema_file_opens_through_the_migration_path(tmp_path):
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("schema-v*.sqlite")))
+def test_every_released_schema_opens_through_the_migration_path(tmp_path, name):
     path = tmp_path / "old.sqlite"
-    shutil.copy(DATA / "schema-v1.sqlite", path)
+    shutil.copy(DATA / name, path)
     open_database(path)
     try:
         assert migrations.read_version(database.obj) == migrations.SCHEMA_VERSION
         assert SupervisionItem.select().count() == 40
         assert check_structure().ok
+        from duban_desktop.domain import consistency
+        from duban_desktop.domain.ledger import ItemFilter, item_ids
+
+        assert consistency.problems() == []
+        first = SupervisionItem.select().where(SupervisionItem.number.is_null(False)).first()
+        assert first.id in item_ids(ItemFilter(text=first.title[:4]))  # the search index is filled
         made = item(title="升级后新登记")
         assert made.number.startswith("催字〔2026〕")
+        assert item_ids(ItemFilter(text="升级后新登记")) == [made.id]
     finally:
         close_database()
+
+
+def test_v1_is_migrated_to_v2_with_a_copy_aside(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "schema-v1.sqlite", path)
+    open_database(path)
+    close_database()
+    assert [b.kind for b in backups.list_backups(path)] == ["pre-migration-v1"]
 
 
 def _add_column_step(db):
@@ -121,11 +137,12 @@ def _add_column_step(db):
 def test_older_database_is_copied_aside_then_migrated_step_by_step(tmp_path, monkeypatch):
     path = tmp_path / "old.sqlite"
     shutil.copy(DATA / "schema-v1.sqlite", path)
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.STEPS, 2, _add_column_step)
+    future = migrations.SCHEMA_VERSION + 1
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", future)
+    monkeypatch.setitem(migrations.STEPS, future, _add_column_step)
     open_database(path)
     try:
-        assert migrations.read_version(database.obj) == 2
+        assert migrations.read_version(database.obj) == future
         assert "fax" in {c.name for c in database.get_columns("unit")}
         # safe to re-run: running the step again changes nothing and does not fail
         migrations.migrate(database.obj, 1)
@@ -135,6 +152,7 @@ def test_older_database_is_copied_aside_then_migrated_step_by_step(tmp_path, mon
     assert [b.kind for b in aside] == ["pre-migration-v1"]
     conn = sqlite3.connect(aside[0].path)
     assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    conn.close()
     conn.close()
 
 
@@ -146,7 +164,6 @@ def test_a_failing_step_leaves_the_version_as_it_was(tmp_path, monkeypatch):
         db.execute_sql("CREATE TABLE half_done (id INTEGER)")
         raise pw.OperationalError("step failed")
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(migrations.STEPS, 2, broken)
     with pytest.raises(MigrationError, match="升级失败"):
         open_database(path)

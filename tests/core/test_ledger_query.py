@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from duban_desktop.domain import supervision
 from duban_desktop.domain import supervision as sv
 from duban_desktop.domain.ledger import OPEN, ItemFilter, count, item_ids, iter_items, rows_for
 from duban_desktop.domain.units import find_unit
@@ -55,3 +56,18 @@ def test_sorting_and_rows(db):
     rows = rows_for([a.id, b.id])
     assert rows[b.id].lead_unit == "县水利局" and rows[a.id].number == "催字〔2026〕1号"
     assert [i.id for i in iter_items(sort="deadline", batch=2)] == [c.id, a.id, b.id]
+
+
+def test_search_index_follows_every_change(db):
+    from duban_desktop.db.search import item_text_match
+
+    made = item(title="老旧小区加装电梯", instructing_leader="赵志远常务副县长")
+    assert item_text_match("加装电梯") is not None  # this database has the index
+    assert item_ids(ItemFilter(text="加装电梯")) == [made.id]  # 4 characters: the trigram index
+    assert item_ids(ItemFilter(text="电梯")) == [made.id]  # 2 characters: the narrow table
+    assert item_ids(ItemFilter(text="赵志远")) == [made.id]
+    supervision.update_item(made.id, title="城镇燃气安全整治")
+    assert item_ids(ItemFilter(text="加装电梯")) == []
+    assert item_ids(ItemFilter(text="燃气安全")) == [made.id]
+    assert item_ids(ItemFilter(text='"燃气')) == []  # quotes cannot break the FTS query
+    assert item_ids(ItemFilter(text="AND OR NOT")) == []
