@@ -90,6 +90,7 @@ class StyleBook:
     def __init__(self, ws):
         self._ws = ws
         self._made: dict[CellSpec, object] = {}
+        self._ids: dict[CellSpec, str] = {}
         self.cut = 0  # cells cut to the cell limit, over every sheet using this book
 
     def get(self, spec: CellSpec):
@@ -97,6 +98,15 @@ class StyleBook:
         if style is None:
             style = self._made[spec] = self._build(spec)
         return style
+
+    def sid(self, spec: CellSpec) -> str:
+        """The workbook's style index for ``spec`` (as a cell's ``s`` attribute)."""
+        found = self._ids.get(spec)
+        if found is None:
+            cell = WriteOnlyCell(self._ws)
+            cell._style = self.get(spec)
+            found = self._ids[spec] = str(cell.style_id)
+        return found
 
     def _build(self, spec: CellSpec):
         cell = WriteOnlyCell(self._ws)
@@ -151,25 +161,79 @@ def line_count(text: str, capacity: float) -> int:
     return max(1, -int(-text_width(text) // capacity))
 
 
+_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
 class RowStream:
-    """Rows of styled cells for one write-only sheet, through reused cells.
+    """Rows of styled cells for one write-only sheet.
 
     Row heights are set from the wrapped text (Excel and LibreOffice do not fit the
     height of a row on opening a file; without this, long text hides behind the next row).
+
+    Speed: openpyxl writes a styled cell through a Cell object, a value check, a style
+    lookup and nested XML contexts (about 25 µs). When this openpyxl has the write-only
+    hooks we rely on, the stream hands the sheet's writer ready rows instead: values
+    already checked by ``safe_text``, style ids looked up once per kind of cell, each
+    row one XML element. Otherwise it falls back to reused ``WriteOnlyCell``s.
     """
 
     def __init__(self, ws, styles: StyleBook, widths: Sequence[float]):
+        from openpyxl.utils import get_column_letter
+
         self.ws = ws
         self.styles = styles
         self.row = 0
         width = len(widths)
         # width units a 10 pt Chinese/Latin half-character takes in an Excel column
         self._capacity = [max(1.0, (w - 1.0) / 0.85) for w in widths]
+        self._letters = [get_column_letter(i) for i in range(1, width + 1)]
         self._cells = [WriteOnlyCell(ws) for _ in range(width)]
         for column, cell in enumerate(self._cells, 1):
             cell.column = column
         self._quoted: dict[CellSpec, CellSpec] = {}
-        ws._values_to_row = self._prepared  # see the module docstring
+        self._fast: bool | None = None  # decided at the first row (after the sheet's set-up)
+
+    # -- the direct path
+
+    def _start(self) -> None:
+        ws = self.ws
+        try:
+            ws._get_writer()
+            writer = ws._writer
+            if not callable(writer.write_row) or not hasattr(ws, "_values_to_row"):
+                raise AttributeError("write_row")
+            writer.write_row = self._write_prepared
+            ws._values_to_row = lambda row, row_idx: row
+            self._fast = True
+        except AttributeError:  # another openpyxl: go through cells
+            ws._values_to_row = self._prepared
+            self._fast = False
+
+    def _write_prepared(self, xf, row, row_idx) -> None:
+        from openpyxl.xml.functions import Element, SubElement
+
+        r = str(row_idx)
+        attrs = {"r": r}
+        extra = dict.get(self.ws.row_dimensions, row_idx)
+        if extra:
+            attrs.update(extra)
+        element = Element("row", attrs)
+        for letter, kind, value, sid in row:
+            if kind == "s":
+                cell = SubElement(element, "c", {"r": letter + r, "s": sid, "t": "inlineStr"})
+                text = SubElement(SubElement(cell, "is"), "t")
+                text.text = value
+                if value != value.strip():
+                    text.set(_XML_SPACE, "preserve")
+            elif kind == "n":
+                cell = SubElement(element, "c", {"r": letter + r, "s": sid, "t": "n"})
+                SubElement(cell, "v").text = value
+            else:
+                SubElement(element, "c", {"r": letter + r, "s": sid})
+        xf.write(element)
+
+    # -- through openpyxl's cells
 
     @staticmethod
     def _prepared(cells, row_idx):
@@ -183,34 +247,54 @@ class RowStream:
 
         The row is as tall as its longest wrapped text (``fit``), or ``height`` points.
         """
-        cells = self._cells[: len(values)]
-        get = self.styles.get
+        if self._fast is None:
+            self._start()
+        fast = self._fast
+        sid = self.styles.sid
+        letters = self._letters
         lines, size = 1, 10.0
         capacity = self._capacity
-        for index, (cell, value, spec) in enumerate(zip(cells, values, specs, strict=False)):
-            if value.__class__ is str:
-                text = value
-                if not text.isprintable() or len(text) > CELL_LIMIT:
-                    text, cut = safe_text(text)
+        prepared = []
+        for index, (value, spec) in enumerate(zip(values, specs, strict=False)):
+            kind = None
+            if value.__class__ is bool:
+                value = "是" if value else "否"
+            if value is None or value == "":
+                value = None
+            elif value.__class__ is str:
+                kind = "s"
+                if not value.isprintable() or len(value) > CELL_LIMIT:
+                    value, cut = safe_text(value)
                     self.styles.cut += cut
-                if fit and spec.kind in ("text", "center") and text:
-                    n = line_count(text, capacity[index] * 10 / spec.size)
+                if fit and value and spec.kind in ("text", "center"):
+                    n = line_count(value, capacity[index] * 10 / spec.size)
                     if n > lines:
                         lines, size = n, spec.size
-                if text.startswith(_FORMULA_START):
-                    spec = self._quote(spec)
-                cell._style = get(spec)
-                cell.value = text
-                cell.data_type = "s"  # never a formula or an error value
+                if value.startswith(_FORMULA_START):
+                    spec = self._quote(spec)  # text, and stays text when a user edits it
+            elif isinstance(value, (int, float)):
+                kind = "n"
+            elif isinstance(value, dt.date):
+                kind = "d"
             else:
-                cell._style = get(spec)
-                if isinstance(value, bool):
-                    value = "是" if value else "否"
-                elif value is not None and not isinstance(value, (int, float, dt.date)):
-                    value = str(value)
+                kind, value = "s", safe_text(str(value))[0]
+            if fast:
+                if kind == "d":
+                    serial = value.toordinal() - _EXCEL_EPOCH
+                    if isinstance(value, dt.datetime):
+                        seconds = value.hour * 3600 + value.minute * 60 + value.second
+                        serial = repr(serial + seconds / 86400) if seconds else serial
+                    kind, value = "n", str(serial)
+                elif kind == "n":
+                    value = repr(value) if value.__class__ is float else str(int(value))
+                prepared.append((letters[index], kind, value, sid(spec)))
+            else:
+                cell = self._cells[index]
+                cell._style = self.styles.get(spec)
                 cell.value = value
-                if value.__class__ is str:
-                    cell.data_type = "s"
+                if kind == "s":
+                    cell.data_type = "s"  # never a formula or an error value
+                prepared.append(cell)
         self.row += 1
         if height is None and lines > 1:
             height = min(409.0, lines * size * 1.38 + 6)
@@ -220,7 +304,7 @@ class RowStream:
         if height is not None:
             # a plain dict is what the writer reads; dropped once the row is written
             dict.__setitem__(dims, self.row, {"ht": f"{height:.1f}", "customHeight": "1"})
-        self.ws.append(cells)
+        self.ws.append(prepared)
         if height is not None:
             dict.pop(dims, self.row, None)
 
@@ -231,6 +315,8 @@ class RowStream:
         return quoted
 
     def blank(self) -> None:
+        if self._fast is None:
+            self._start()
         self.row += 1
         self.ws.append([])
 

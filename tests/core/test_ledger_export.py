@@ -178,3 +178,25 @@ def test_progress_and_cancel_leave_no_file(office, tmp_path):
 def test_a_place_that_cannot_be_written_is_named(db, tmp_path):
     with pytest.raises(FileError, match="不存在"):
         export_ledger(tmp_path / "没有的文件夹" / "台账.xlsx", today=TODAY)
+
+
+def test_the_cell_by_cell_fallback_writes_the_same_workbook(office, tmp_path, monkeypatch):
+    from duban_desktop.io.xlsx import RowStream
+
+    fast = export_ledger(tmp_path / "fast.xlsx", today=TODAY).path
+
+    def through_cells(self):
+        self.ws._values_to_row = self._prepared
+        self._fast = False
+
+    monkeypatch.setattr(RowStream, "_start", through_cells)
+    slow = export_ledger(tmp_path / "slow.xlsx", today=TODAY).path
+    a, b = load_workbook(fast), load_workbook(slow)
+    for name in a.sheetnames:
+        cells_a = [(c.value, c.number_format, c.fill.fgColor.rgb, c.font.b) for row in a[name].iter_rows()
+                   for c in row]
+        cells_b = [(c.value, c.number_format, c.fill.fgColor.rgb, c.font.b) for row in b[name].iter_rows()
+                   for c in row]
+        assert cells_a == cells_b, name
+        assert [a[name].row_dimensions[i].height for i in range(1, 9)] == \
+            [b[name].row_dimensions[i].height for i in range(1, 9)]
