@@ -16,6 +16,7 @@ from .cases_tab import CasesTab
 from .register_tab import RegisterTab
 from .settings_dialog import SettingsDialog
 from .settings_store import ui_settings
+from .shortcut_action import shortcut_action
 from .templates_page import TemplatesPage
 from .units_dialog import UnitsDialog
 
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.menu_tools.addAction(self.act_settings)
         self.menu_tools.addAction(self.act_check)
         self.menu_tools.addAction(self.act_data_folder)
+        self.menu_tools.addAction(shortcut_action(self))
         self.menu_help = bar.addMenu("帮助(&H)")
         self.menu_help.addAction(self.act_help)
         self.menu_help.addAction(self.act_about)

@@ -21,8 +21,10 @@ from ..db.connection import sqlite_target
 from ..domain import demo as demo_data
 from ..logsetup import setup_logging
 from ..paths import default_db_path
+from .icons import apply_app_icon
 from .main_window import MainWindow
 from .style import apply_style
+from .welcome import maybe_welcome
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ def make_app() -> QApplication:
     else:
         log.warning("qtbase_zh_CN translation not found")
     apply_style(app)
+    apply_app_icon(app)
     return app
 
 
@@ -148,6 +151,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     window._duban_lock = lock  # keep the lock for the whole run
     window.show()
     log.info("main window shown: %s (%d items listed)", window.windowTitle(), len(window.register.model.ids))
+    maybe_welcome(window)
     smoke = os.environ.get("DUBAN_SMOKE_EXIT_MS")
     if smoke:  # packaging and start-up checks: show the window, then leave cleanly
         QTimer.singleShot(int(smoke), app.quit)
