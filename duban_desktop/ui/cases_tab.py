@@ -74,6 +74,8 @@ class StepStrip(QWidget):
 class CasesTab(ListTab):
     SETTINGS_KEY = "cases"
     SEARCH_HINT = "事项、委托方、协调各方、决定中的任意文字"
+    EMPTY = ("还没有协调事项。<br><br>接到协调要求时,点“新建协调事项”登记(受托),"
+             "然后依次审理、核查、协商、处理。")
 
     def __init__(self, parent=None):
         super().__init__(CaseTableModel(), parent)

@@ -30,6 +30,8 @@ class ListTab(QWidget):
     data_changed = Signal()  # something was written: the window refreshes counts and alerts
     SETTINGS_KEY = "list"
     SEARCH_HINT = "搜索"
+    HINT = "在左边的表格中选择一件事项,这里显示它的全部内容和办理经过。"
+    EMPTY = "还没有事项。"
 
     def __init__(self, model: LazyTableModel, parent=None):
         super().__init__(parent)
@@ -113,6 +115,14 @@ class ListTab(QWidget):
         """(label, tooltip, action) for each step allowed now."""
         raise NotImplementedError
 
+    def empty_text(self) -> str:
+        """What the detail pane says when the list is empty: nothing yet, or nothing found."""
+        try:
+            filtered = self.current_filter() != type(self.current_filter())()
+        except (NotImplementedError, AttributeError):  # the filter bar is not built yet
+            filtered = False
+        return "没有符合筛选条件的事项。可以点“清除筛选”看全部。" if filtered else self.EMPTY
+
     def count_text(self) -> str:
         return f"共 {len(self.model.ids)} 件"
 
@@ -185,7 +195,7 @@ class ListTab(QWidget):
                 if widget is not None:
                     widget.deleteLater()
         if record is None:
-            self.detail.setHtml("<p style='color:#777'>在左边的表格中选择一件事项,这里显示它的全部内容和办理经过。</p>")
+            self.detail.setHtml(f"<p style='color:#777'>{self.empty_text() if not self.model.ids else self.HINT}</p>")
             return
         self.detail.setHtml(self.record_html(record))
         if not self.read_only:

@@ -29,6 +29,9 @@ STEP_TEXT = {**supervision.STEP_LABELS, "report": "报送结果", "edit": "修�
 class RegisterTab(ListTab):
     SETTINGS_KEY = "register"
     SEARCH_HINT = "事项、批示、单位、人员、编号中的任意文字"
+    EMPTY = ("还没有督办事项。<br><br>点工具栏上的“新建督办事项”(或按 Ctrl+N)登记第一件:"
+             "定项目内容、定承办单位、定完成时限、定具体负责人。<br>"
+             "已经有 Excel 台账的,可以用“文件—导入台账”一次导入。")
 
     def __init__(self, parent=None):
         super().__init__(ItemTableModel(), parent)
