@@ -3,6 +3,7 @@ the background with progress, then offer to open the file for printing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..io import forms
+from ..domain.dates import format_cn
+from ..io import forms, ledger_export
 from .settings_store import ui_settings
 from .tasks import run_task
 
@@ -77,6 +79,14 @@ def export_overdue_notices(parent: QWidget) -> None:
 def export_bulletin(parent: QWidget) -> None:
     save_in_background(parent, "督查通报", forms.default_filename("bulletin"),
                        lambda path, _progress: forms.export_bulletin(path))
+
+
+def export_ledger(parent: QWidget, item_filter=None) -> None:
+    """The ledger workbook for leaders, with the register's filter applied."""
+    filename = f"督办台账-{format_cn(dt.date.today())}.xlsx"
+    save_in_background(parent, "督办台账", filename,
+                       lambda path, progress: ledger_export.export_ledger(path, item_filter, progress=progress).path,
+                       file_filter=EXCEL)
 
 
 def item_form_buttons(parent: QWidget, item) -> list[tuple[str, str, Callable]]:

@@ -13,6 +13,7 @@ from ..paths import data_dir
 from . import db_actions, exports
 from .alerts_tab import AlertsTab
 from .cases_tab import CasesTab
+from .import_wizard import open_import_wizard
 from .register_tab import RegisterTab
 from .settings_dialog import SettingsDialog
 from .settings_store import ui_settings
@@ -95,6 +96,10 @@ class MainWindow(QMainWindow):
         self.act_data_folder = self._action("打开数据文件夹", self.open_data_folder, tip="数据库、备份和日志所在的文件夹")
         self.act_overdue = self._action("只看逾期事项", self.show_overdue, tip="在督查台账中只列出已逾期的事项")
         self.act_quit = self._action("退出(&X)", self.close, QKeySequence.Quit)
+        self.act_import = self._action("导入台账…", self.import_ledger,
+                                       tip="把办公室原有的 Excel 督办台账导入(导入前先预览,全部成功才写入)", writes=True)
+        self.act_export_ledger = self._action("导出台账(Excel)…", self.export_ledger,
+                                              tip="按督查台账当前的筛选条件导出 Excel 台账,含统计和逾期清单")
         self.act_bulletin = self._action("导出督查通报…", lambda: exports.export_bulletin(self),
                                          tip="给领导的督查通报(Word):各单位在办事项、逾期清单、办结率")
         self.act_overdue_notices = self._action("导出全部逾期事项的催办通知…",
@@ -115,6 +120,8 @@ class MainWindow(QMainWindow):
             self.menu_file.addAction(action)
         self.menu_file.addSeparator()
         self.file_export_anchor = self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_import)
+        self.menu_file.addAction(self.act_export_ledger)
         self.menu_file.addAction(self.act_bulletin)
         self.menu_file.addAction(self.act_overdue_notices)
         self.menu_file.addSeparator()
@@ -146,7 +153,8 @@ class MainWindow(QMainWindow):
         tools.setObjectName("main-toolbar")
         tools.setMovable(False)
         tools.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        for action in (self.act_new_item, self.act_new_case, self.act_overdue, self.act_refresh):
+        for action in (self.act_new_item, self.act_new_case, self.act_overdue, self.act_export_ledger,
+                       self.act_refresh):
             tools.addAction(action)
         self.toolbar = tools
 
@@ -216,6 +224,15 @@ class MainWindow(QMainWindow):
 
     def settings_pages(self) -> list:
         return [page() for page in self.extra_settings_pages]
+
+    def import_ledger(self) -> None:
+        if open_import_wizard(self):
+            self.register.reload_choices()
+            self.register.clear_filter()
+            self.refresh_all()
+
+    def export_ledger(self) -> None:
+        exports.export_ledger(self, self.register.current_filter())
 
     def restore_backup(self) -> None:
         if db_actions.restore_from_backup(self):

@@ -105,3 +105,20 @@ def test_step_then_print(qtbot, db, window, dialogs, saving, tmp_path):
     target = tmp_path / "out" / "form.docx"
     qtbot.waitUntil(target.exists, timeout=10000)
     assert "通知单" in Document(target).element.body.xml  # the urge record is on the register form
+
+
+def test_ledger_export_follows_the_register_filter(qtbot, db, window, saving, tmp_path):
+    from openpyxl import load_workbook
+
+    make_item("饮水安全", -3)
+    make_item("燃气排查", 20)
+    reg = window.register
+    reg.overdue.setChecked(True)
+    saving["name"] = "ledger.xlsx"
+    window.act_export_ledger.trigger()
+    target = tmp_path / "out" / "ledger.xlsx"
+    qtbot.waitUntil(target.exists, timeout=20000)
+    assert saving["suggested"].endswith(".xlsx") and "督办台账" in saving["suggested"]
+    sheet = load_workbook(target)["督办台账"]
+    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "饮水安全" in text and "燃气排查" not in text
