@@ -1,6 +1,6 @@
 """Open the real window on a sample database at a given tab or dialog, for screenshots.
 
-    ../shared/tools/screenshot shot.png 8 -- .venv/bin/python tools/showcase.py register
+    ../shared/tools/screenshot shot.png 8 -- .venv/bin/python -m tests.showcase register
 """
 
 from __future__ import annotations
