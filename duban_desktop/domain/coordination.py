@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from ..db import write_transaction
 from ..db.models import CaseParty, CaseTask, ConsultationSession, CoordinationCase, SupervisionItem
 from . import history, numbering, supervision
-from .dates import format_cn, require_order, to_date
+from .dates import format_cn, require_not_future, require_order, to_date
 from .errors import NotFound, StepNotAllowed, ValidationError
 from .text import clean, require_choice
 from .units import resolve_unit
@@ -119,8 +119,7 @@ def _d(value, field, label, *, required=True):
 
 
 def _not_future(field: str, label: str, day: dt.date, now: dt.date) -> None:
-    if day > now:
-        raise ValidationError(field, f"“{label}”({format_cn(day)})不能晚于今天({format_cn(now)})。")
+    require_not_future(day, now, field=field, label=label)
 
 
 def _touch(case: CoordinationCase) -> None:

@@ -78,3 +78,9 @@ def require_order(earlier: dt.date | None, later: dt.date | None, *, field: str,
         raise ValidationError(
             field, f"“{later_label}”({format_cn(later)})不能早于“{earlier_label}”({format_cn(earlier)})。"
         )
+
+
+def require_not_future(day: dt.date, now: dt.date, *, field: str, label: str) -> None:
+    """Steps are recorded when they happened: never after today."""
+    if day > now:
+        raise ValidationError(field, f"“{label}”({format_cn(day)})不能晚于今天({format_cn(now)})。")

@@ -8,7 +8,7 @@ from ..db import write_transaction
 from ..db.models import Setting
 from . import history
 from .errors import ValidationError
-from .text import clean
+from .text import clean, to_int
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,7 @@ SPECS: dict[str, Spec] = {
 def _convert(key: str, value) -> object:
     spec = SPECS[key]
     if spec.kind == "int":
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise ValidationError(key, f"“{spec.label}”请填写整数。") from None
-        if not spec.low <= number <= spec.high:
-            raise ValidationError(key, f"“{spec.label}”应在 {spec.low} 到 {spec.high} 之间。")
-        return number
+        return to_int(value, field=key, label=spec.label, low=spec.low, high=spec.high)
     text = clean(value, field=key, label=spec.label, max_len=spec.max_len, single_line=True)
     if key == "number_pattern":
         from .numbering import validate_pattern  # numbering reads settings

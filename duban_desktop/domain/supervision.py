@@ -22,9 +22,9 @@ from ..db.models import (
     Urge,
 )
 from . import history, numbering
-from .dates import format_cn, require_order, to_date
+from .dates import format_cn, require_not_future, require_order, to_date
 from .errors import NotFound, StepNotAllowed, ValidationError
-from .text import clean, require_choice
+from .text import clean, require_choice, to_int
 from .units import resolve_unit
 from .vocab import (
     FEEDBACK_KINDS,
@@ -140,19 +140,13 @@ def _date(field: str, value, required: bool = True, label: str | None = None):
 
 
 def _not_future(field: str, label: str, day: dt.date, now: dt.date) -> None:
-    if day > now:
-        raise ValidationError(field, f"“{label}”({format_cn(day)})不能晚于今天({format_cn(now)})。")
+    require_not_future(day, now, field=field, label=label)
 
 
 def resolve_deadline(deadline=None, workdays=None, start: dt.date | None = None) -> dt.date:
     """A deadline given as a date, or as N working days from ``start``."""
     if workdays not in (None, ""):
-        try:
-            count = int(workdays)
-        except (TypeError, ValueError):
-            raise ValidationError("deadline", "“完成时限”的工作日数请填写整数。") from None
-        if not 1 <= count <= 1000:
-            raise ValidationError("deadline", "“完成时限”的工作日数应在 1 到 1000 之间。")
+        count = to_int(workdays, field="deadline", label="完成时限的工作日数", low=1, high=1000)
         return current_calendar().add_workdays(start or today(), count)
     return _date("deadline", deadline)
 
@@ -387,12 +381,7 @@ def urge(item_id: int, *, method, content="", urged_on=None, reply_days=None,
     _not_future("urged_on", "催办日期", urged_on, now)
     days = None
     if reply_days not in (None, ""):
-        try:
-            days = int(reply_days)
-        except (TypeError, ValueError):
-            raise ValidationError("reply_days", "“反馈期限”请填写整数天数。") from None
-        if not 1 <= days <= 90:
-            raise ValidationError("reply_days", "“反馈期限”应在 1 到 90 个工作日之间。")
+        days = to_int(reply_days, field="reply_days", label="反馈期限", low=1, high=90, unit=" 个工作日")
     limit = _date("new_deadline", new_deadline, required=False, label="新的完成时限")
     with write_transaction():
         item = get_item(item_id)

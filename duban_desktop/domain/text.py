@@ -44,3 +44,14 @@ def require_choice(value, choices: dict[str, str], *, field: str, label: str) ->
             return code
     allowed = "、".join(choices.values())
     raise ValidationError(field, f"“{label}”只能是以下之一:{allowed}。")
+
+
+def to_int(value, *, field: str, label: str, low: int, high: int, unit: str = "") -> int:
+    """A whole number within [low, high], or a ValidationError naming the field."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(field, f"“{label}”请填写整数。") from None
+    if not low <= number <= high:
+        raise ValidationError(field, f"“{label}”应在 {low} 到 {high}{unit} 之间。")
+    return number

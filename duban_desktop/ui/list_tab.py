@@ -198,19 +198,17 @@ class ListTab(QWidget):
             self.detail.setHtml(f"<p style='color:#777'>{self.empty_text() if not self.model.ids else self.HINT}</p>")
             return
         self.detail.setHtml(self.record_html(record))
-        if not self.read_only:
-            for label, tip, action in self.step_buttons(record):
-                button = QPushButton(label)
-                button.setToolTip(tip)
-                button.clicked.connect(lambda _c=False, a=action: a())
-                self.step_bar.addWidget(button)
-        self.step_bar.addStretch(1)
-        for label, tip, action in self.extra_buttons(record):
+        self._fill(self.step_bar, [] if self.read_only else self.step_buttons(record))
+        self._fill(self.extra_bar, self.extra_buttons(record))
+
+    @staticmethod
+    def _fill(bar, buttons) -> None:
+        for label, tip, action in buttons:
             button = QPushButton(label)
             button.setToolTip(tip)
             button.clicked.connect(lambda _c=False, a=action: a())
-            self.extra_bar.addWidget(button)
-        self.extra_bar.addStretch(1)
+            bar.addWidget(button)
+        bar.addStretch(1)
 
     def extra_buttons(self, record) -> list[tuple[str, str, Callable]]:
         return []
