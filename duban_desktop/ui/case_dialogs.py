@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,6 +39,7 @@ class MethodsPicker(QWidget):
 
     def __init__(self, value: list[str] | None = None, parent=None):
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes = {}
@@ -63,6 +65,7 @@ class TasksEditor(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
@@ -186,6 +189,7 @@ def consult_dialog(parent, case):
     dialog.add("held_on", "协商日期", DateEdit(dt.date.today()), required=True)
     dialog.add("place", "地点", LineEdit(""))
     modes = QWidget()
+    modes.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
     row = QHBoxLayout(modes)
     row.setContentsMargins(0, 0, 0, 0)
     combos = {}

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +41,7 @@ class FormDialog(QDialog):
         body = QWidget()
         self.form = QFormLayout(body)
         self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)
-        self.form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.DontWrapRows)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -67,7 +69,14 @@ class FormDialog(QDialog):
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(widget)
+        if widget.sizePolicy().horizontalPolicy() in (QSizePolicy.Expanding, QSizePolicy.MinimumExpanding):
+            column.addWidget(widget)
+        else:  # a date or a number stays compact; its hint still gets the full width
+            line = QHBoxLayout()
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(widget)
+            line.addStretch(1)
+            column.addLayout(line)
         if hint:
             note = QLabel(hint)
             note.setObjectName("hint")
@@ -90,13 +99,19 @@ class FormDialog(QDialog):
     def fit_to_content(self) -> None:
         """As tall as the fields need, up to what the screen allows (then it scrolls)."""
         body = self.form.parentWidget()
-        wanted = body.sizeHint().height() + 40
+        width = max(self.width(), 640)
+        inner = width - 60  # dialog margins and the scroll bar
+        # wrapped hint labels make the form's height depend on its width
+        needed = (self.form.totalHeightForWidth(inner) if self.form.hasHeightForWidth()
+                  else body.sizeHint().height())
+        body.setMinimumHeight(needed)  # scroll rather than squeeze rows over each other
+        wanted = needed + 40
         for widget in (self.banner, self.buttons, *self.findChildren(QLabel, "intro")):
             if widget.isVisibleTo(self):
                 wanted += widget.sizeHint().height() + 8
         screen = self.screen().availableGeometry() if self.screen() else None
         limit = int(screen.height() * 0.9) if screen else 760
-        self.resize(max(self.width(), 640), min(wanted, limit))
+        self.resize(width, min(wanted, limit))
 
     def add_note(self, text: str) -> QLabel:
         label = QLabel(text)

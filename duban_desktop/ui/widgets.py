@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -144,6 +145,7 @@ class DeadlineEdit(QWidget):
 
     def __init__(self, start: dt.date | None = None, value: dt.date | None = None, parent=None):
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.start = start or dt.date.today()
         self.by_date = QRadioButton("指定日期")
         self.by_days = QRadioButton("工作日数")
@@ -206,6 +208,7 @@ class UnitPicker(QWidget):
 
     def __init__(self, value: str = "", parent=None):
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.combo = QComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.NoInsert)
@@ -268,6 +271,7 @@ class UnitsPicker(QWidget):
 
     def __init__(self, value: list[str] | None = None, parent=None):
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.line = QLineEdit()
         self.line.setPlaceholderText("多个单位用顿号(、)隔开,或点“选择…”")
         self.button = QPushButton("选择…")
@@ -328,6 +332,7 @@ class LooksEditor(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.rows: dict[str, tuple[QRadioButton, QRadioButton, QLineEdit]] = {}
