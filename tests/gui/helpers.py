@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QRadioButton
 
 
 def step_button(tab, text: str) -> QPushButton:
@@ -18,7 +18,12 @@ def step_texts(tab) -> list[str]:
 
 
 def click(qtbot, widget) -> None:
-    qtbot.mouseClick(widget, Qt.LeftButton)
+    """Click where a user would: a check box or radio button on its box, anything else in
+    its middle (a stretched check box does not toggle when its empty right part is hit)."""
+    if isinstance(widget, (QCheckBox, QRadioButton)):
+        qtbot.mouseClick(widget, Qt.LeftButton, pos=QPoint(8, widget.height() // 2))
+    else:
+        qtbot.mouseClick(widget, Qt.LeftButton)
 
 
 def type_into(qtbot, widget, text: str) -> None:

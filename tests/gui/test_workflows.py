@@ -131,6 +131,8 @@ def test_coordination_case_to_resolution_creates_item(qtbot, window, dialogs):
         click(qtbot, dialog.fields["methods"].boxes["meeting"])
     dialogs.expect(verify)
     click(qtbot, step_button(cases, "核查"))
+    shown = [label.text() for label in dialogs.seen[-1].errors.values() if label.text()]
+    assert cases.current_record().state == "consultation", shown
 
     def consult(dialog):
         type_into(qtbot, dialog.fields["outcome"], "双方同意按方案执行。")
