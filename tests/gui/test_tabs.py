@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 from duban_desktop.domain import coordination, supervision
 from duban_desktop.ui.alerts_tab import AlertRole
@@ -193,3 +193,28 @@ def test_check_database_in_the_window(qtbot, office, window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
     window.act_check.trigger()
     assert "完整性检查:通过" in said[0] and "规则检查:通过" in said[0]
+
+
+def test_tab_order_follows_the_form(qtbot, db):
+    from duban_desktop.ui.form_dialog import FormDialog
+    from duban_desktop.ui.item_dialogs import _item_fields
+
+    dialog = FormDialog(None, "新建督办事项")
+    qtbot.addWidget(dialog)
+    _item_fields(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fields = list(dialog.fields.values())
+    owners = {}
+    for index, field in enumerate(fields):
+        for widget in [field, *field.findChildren(QWidget)]:
+            owners[widget] = index
+    seen, widget = [], fields[0]
+    widget.setFocus()
+    for _ in range(60):
+        index = owners.get(widget)
+        if index is not None and (not seen or seen[-1] != index):
+            seen.append(index)
+        widget = widget.nextInFocusChain()
+    first_pass = seen[: seen.index(0, 1)] if 0 in seen[1:] else seen
+    assert first_pass == sorted(first_pass) and len(first_pass) == len(fields)
