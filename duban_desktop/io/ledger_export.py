@@ -465,10 +465,13 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
     sheet.merge_row(sheet.stream.row)
     if unit_rows:
         first, last = unit_rows
+        shown = min(last - first + 1, CHART_UNITS)  # the table lists units by 交办, most first
+        last = first + shown - 1
         chart = BarChart()
         chart.type = "bar"
         chart.style = 10
-        chart.title = "各承办单位交办、办结、逾期件数"
+        chart.title = ("各承办单位交办、办结、逾期件数" if shown == unit_rows[1] - first + 1
+                       else f"交办最多的 {shown} 个承办单位:交办、办结、逾期件数")
         chart.y_axis.title = "件数"
         chart.x_axis.scaling.orientation = "maxMin"  # first unit on top, as in the table
         chart.legend.position = "b"
@@ -476,15 +479,23 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
             data = Reference(sheet.ws, min_col=column, min_row=first - 1, max_row=last)
             chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=last))
-        chart.gapWidth = 40
+        for series, colour in zip(chart.series, CHART_COLOURS, strict=True):
+            # solid bars: LibreOffice draws the style's default as thin outlines
+            series.graphicalProperties.solidFill = colour
+            series.graphicalProperties.line.solidFill = colour
+        chart.gapWidth = 60
         chart.x_axis.tickLblSkip = 1  # every unit's name
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.width = 25
-        chart.height = max(8.0, min(16.5, 2.5 + 0.55 * (last - first + 1)))
+        chart.height = max(8.0, min(17.0, 3.0 + 0.95 * (last - first + 1)))
         # the chart on a page of its own, sized to fit it
         sheet.ws.row_breaks.append(Break(id=sheet.stream.row + 1))
         sheet.ws.add_chart(chart, f"A{sheet.stream.row + 2}")
+
+
+CHART_UNITS = 15
+CHART_COLOURS = ("2F5D9E", "3C8D40", "B42318")  # 交办 blue, 办结 green, 逾期 red
 
 
 # ------------------------------------------------------------------ 逾期清单

@@ -109,7 +109,11 @@ def test_statistics_sheet_matches_the_domain_and_prints_definitions(office, tmp_
 def test_chart_and_overdue_list_by_unit(office, tmp_path):
     path = export_ledger(tmp_path / "台账.xlsx", today=TODAY).path
     with zipfile.ZipFile(path) as z:
-        assert any(n.startswith("xl/charts/chart") for n in z.namelist())
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert charts
+        xml = z.read(charts[0]).decode("utf-8")
+    for colour in ("2F5D9E", "3C8D40", "B42318"):  # solid bars (LibreOffice draws outlines otherwise)
+        assert colour in xml
     ws = load_workbook(path)["逾期清单"]
     values = [r for r in ws.iter_rows(values_only=True)]
     assert values[3][0] == "县住房和城乡建设局:逾期 1 件"
