@@ -7,7 +7,10 @@ a traceback goes to the log file, never to the user.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
+
+import peewee as pw
 
 from ..db import DatabaseError
 from ..domain.errors import DomainError
@@ -60,6 +63,10 @@ def run(argv: list[str]) -> int:
         return _fail(f"错误:{exc}")
     except BrokenPipeError:  # output piped into head and the like
         return 0
+    except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
+        log.exception("database error in %s", argv)
+        return _fail(f"错误:读写数据库时出错({exc})。数据库可能已损坏:可用 check 检查,"
+                     "用 check --restore latest 从最近一次备份恢复。")
     except OSError as exc:
         return _fail(f"错误:{describe(exc)}")
     except KeyboardInterrupt:

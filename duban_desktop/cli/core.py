@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
+
+import peewee as pw
 
 from ..db import SCHEMA_VERSION, close_database, current_path
 from ..db import backup as backups
@@ -109,6 +112,14 @@ def cmd_check(args) -> int:
         counts = (SupervisionItem.select().count(), CoordinationCase.select().count(),
                   Unit.select().count())
         where = current_path() or target
+    except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
+        close_database()
+        out(f"数据库:{target}")
+        out(f"完整性检查:未通过(数据库已损坏:{exc})")
+        if path is not None:
+            out(f"备份:{len(backups.list_backups(path))} 份,位于 {backups.backup_dir_for(path.resolve())}")
+        out("检查未通过。可用 check --restore latest 从最近一次备份恢复。")
+        return 1
     finally:
         close_database()
     out(f"数据库:{where}")

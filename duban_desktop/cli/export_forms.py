@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ..db import close_database
 from ..domain import coordination, supervision
-from ..io import forms
 from .common import CommandError, add_db_option, open_db, out
 
 # command-line spelling -> form kind
@@ -52,6 +51,8 @@ def _output(args) -> Path:
 
 
 def cmd_form(args) -> int:
+    from ..io import forms  # python-docx: loaded only for this command
+
     kind = KINDS[args.kind]
     dest = _output(args)
     open_db(args)
@@ -68,6 +69,8 @@ def cmd_form(args) -> int:
 
 
 def cmd_bulletin(args) -> int:
+    from ..io import forms  # python-docx: loaded only for this command
+
     dest = _output(args)
     open_db(args)
     try:
@@ -79,6 +82,8 @@ def cmd_bulletin(args) -> int:
 
 
 def cmd_notices(args) -> int:
+    from ..io import forms  # python-docx: loaded only for this command
+
     dest = _output(args)
     if not args.overdue and not args.numbers:
         raise CommandError("请给出事项编号,或用 --overdue 导出所有逾期事项的催办通知。")

@@ -5,6 +5,10 @@ Every message is Chinese and tells the user what to do; callers show ``str(error
 
 from __future__ import annotations
 
+import sqlite3
+
+import peewee as pw
+
 
 class DatabaseError(Exception):
     """A database cannot be used as asked. ``str()`` is the user-facing message."""
@@ -55,3 +59,8 @@ class MigrationError(DatabaseError):
         )
         self.path = path
         self.detail = detail
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """True for an error raised by the database itself (a damaged file, a full disk)."""
+    return isinstance(exc, (pw.DatabaseError, sqlite3.DatabaseError)) and not isinstance(exc, DatabaseError)

@@ -12,7 +12,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..domain.dates import format_cn
-from ..io import forms, ledger_export
 from .settings_store import ui_settings
 from .tasks import run_task
 
@@ -59,7 +58,11 @@ def save_in_background(parent: QWidget, what: str, filename: str, work: Callable
              on_done=lambda made: offer_open(parent, Path(made), what))
 
 
+# io.forms (python-docx) and io.ledger_export (openpyxl) load on first use, not at start-up
+
 def export_form(parent: QWidget, kind: str, record_id: int, number: str) -> None:
+    from ..io import forms
+
     save_in_background(parent, forms.FORM_KINDS[kind], forms.default_filename(kind, number),
                        lambda path, _progress: forms.export_form(kind, record_id, path))
 
@@ -68,21 +71,29 @@ def export_notices(parent: QWidget, item_ids: list[int]) -> None:
     if not item_ids:
         QMessageBox.information(parent, "催办通知", "没有要生成催办通知的事项。")
         return
+    from ..io import forms
+
     save_in_background(parent, f"催办通知({len(item_ids)} 件)", forms.default_notices_filename(len(item_ids)),
                        lambda path, progress: forms.export_notices(item_ids, path, progress))
 
 
 def export_overdue_notices(parent: QWidget) -> None:
+    from ..io import forms
+
     export_notices(parent, forms.overdue_item_ids())
 
 
 def export_bulletin(parent: QWidget) -> None:
+    from ..io import forms
+
     save_in_background(parent, "督查通报", forms.default_filename("bulletin"),
                        lambda path, _progress: forms.export_bulletin(path))
 
 
 def export_ledger(parent: QWidget, item_filter=None) -> None:
     """The ledger workbook for leaders, with the register's filter applied."""
+    from ..io import ledger_export
+
     filename = f"督办台账-{format_cn(dt.date.today())}.xlsx"
     save_in_background(parent, "督办台账", filename,
                        lambda path, progress: ledger_export.export_ledger(path, item_filter, progress=progress).path,

@@ -13,15 +13,19 @@ from ..paths import data_dir
 from . import db_actions, exports
 from .alerts_tab import AlertsTab
 from .cases_tab import CasesTab
-from .import_wizard import open_import_wizard
 from .register_tab import RegisterTab
-from .settings_dialog import SettingsDialog
 from .settings_store import ui_settings
 from .shortcut_action import shortcut_action
-from .templates_page import TemplatesPage
-from .units_dialog import UnitsDialog
 
 OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
+
+
+# Dialogs and pages that read Word or Excel files load on first use, not at start-up.
+
+def _templates_page():
+    from .templates_page import TemplatesPage
+
+    return "表单模板", TemplatesPage()
 
 
 class MainWindow(QMainWindow):
@@ -58,7 +62,7 @@ class MainWindow(QMainWindow):
 
         self.register.export_hooks["item"] = lambda item: exports.item_form_buttons(self, item)
         self.cases.export_hooks["case"] = lambda case: exports.case_form_buttons(self, case)
-        self.extra_settings_pages = [lambda: ("表单模板", TemplatesPage())]
+        self.extra_settings_pages = [_templates_page]
         self._build_actions()
         self.cases.apply_filter()
         self.register.apply_filter()
@@ -208,6 +212,8 @@ class MainWindow(QMainWindow):
             self.cases.select_id(case_id)
 
     def edit_units(self) -> None:
+        from .units_dialog import UnitsDialog
+
         dialog = UnitsDialog(self, read_only=self.read_only)
         dialog.exec()
         if dialog.changed:
@@ -215,6 +221,8 @@ class MainWindow(QMainWindow):
             self.refresh_all()
 
     def edit_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self, self.settings_pages())
         if dialog.exec():
             self.refresh_all()
@@ -226,6 +234,8 @@ class MainWindow(QMainWindow):
         return [page() for page in self.extra_settings_pages]
 
     def import_ledger(self) -> None:
+        from .import_wizard import open_import_wizard
+
         if open_import_wizard(self):
             self.register.reload_choices()
             self.register.clear_filter()

@@ -18,6 +18,7 @@ from .. import APP_NAME
 from ..db import DatabaseError, close_database, open_database
 from ..db import backup as backups
 from ..db.connection import sqlite_target
+from ..db.errors import is_storage_failure
 from ..domain import demo as demo_data
 from ..logsetup import setup_logging
 from ..paths import default_db_path
@@ -52,6 +53,11 @@ def install_excepthook(log_file: Path | None) -> None:
     def hook(kind, value, tb):
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         where = f"\n\n详细信息已写入日志:{log_file}" if log_file else ""
+        if is_storage_failure(value):
+            QMessageBox.critical(None, "读写数据库出错", (
+                f"读写数据库时出错:{value}。刚才的操作没有保存。\n\n数据库可能已损坏:请用“工具—检查数据库”检查,"
+                f"必要时用“文件—从备份恢复”。{where}"))
+            return
         QMessageBox.critical(None, "程序出错", f"程序遇到意外错误:{value}{where}\n\n刚才的操作可能没有完成,请检查后重试。")
 
     sys.excepthook = hook

@@ -139,3 +139,20 @@ def test_sample_data_keeps_every_field(sample):
         assert conn.execute("SELECT COUNT(*) FROM supervision_item WHERE approved_by != ''").fetchone()[0] > 0
     finally:
         conn.close()
+
+
+def test_damaged_database_is_reported_not_crashed(tmp_path):
+    path = tmp_path / "damaged.sqlite"
+    run("demo", "--db", path, "--items", 200, "--cases", 10, check=0)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 8000] = b"\xde\xad\xbe\xef" * 2000
+    path.write_bytes(bytes(data))
+    proc = run("check", "--db", path, check=1)
+    assert "未通过" in proc.stdout and "check --restore latest" in proc.stdout
+    data[8192:len(data) - 4096] = b"\xde\xad\xbe\xef" * ((len(data) - 12288) // 4)  # most pages
+    path.write_bytes(bytes(data))
+    proc = run("export", "ledger", "--db", path, "-o", tmp_path / "x.xlsx", check=1)
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "数据库可能已损坏" in proc.stderr or "不是督办 Desktop 的数据库" in proc.stderr
+    assert not (tmp_path / "x.xlsx").exists()

@@ -147,3 +147,16 @@ def test_unexpected_error_goes_to_a_dialog_and_the_log(qtbot, tmp_path, monkeypa
             sys.excepthook(*sys.exc_info())
     assert "出了点问题" in shown[0] and "duban.log" in shown[0]
     assert "Traceback" in caplog.text
+
+
+def test_a_database_failure_suggests_check_and_restore(qtbot, monkeypatch, keep_hook):
+    import sqlite3
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _p, title, text: shown.append((title, text))))
+    start.install_excepthook(None)
+    try:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+    except sqlite3.DatabaseError:
+        sys.excepthook(*sys.exc_info())
+    assert shown[0][0] == "读写数据库出错" and "从备份恢复" in shown[0][1]
