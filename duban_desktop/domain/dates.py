@@ -17,6 +17,14 @@ _PATTERNS = [
 _TRAILERS = ("之前", "以前", "前", "止", "截止")
 
 
+def stored_date(value) -> dt.date | None:
+    """A date from a raw database value (SQLite gives 'YYYY-MM-DD' text, a server gives
+    dates): for queries that skip peewee's per-value conversion to stay fast."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def format_cn(day: dt.date | None) -> str:
     """2026年1月5日 (full year, no leading zeros), '' for no date."""
     if day is None:

@@ -41,6 +41,7 @@ class WorkCalendar:
         self.overrides = dict(overrides or {})
         self._office_years = {d.year for d in self.overrides}
         self._cum: dict[int, list[int]] = {}
+        self._first: dict[int, int] = {}  # year -> ordinal of its 1 January
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -80,7 +81,14 @@ class WorkCalendar:
         return table
 
     def _upto(self, day: dt.date) -> int:
-        return self._table(day.year)[day.timetuple().tm_yday - 1]
+        year = day.year
+        table = self._cum.get(year)
+        if table is None:
+            table = self._table(year)
+        first = self._first.get(year)
+        if first is None:
+            first = self._first[year] = dt.date(year, 1, 1).toordinal()
+        return table[day.toordinal() - first]
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]; negative when end is before start."""

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -10,8 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +27,7 @@ from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
 from . import exports, item_dialogs
-from .table_models import GREY, RED, YELLOW
+from .table_models import RED, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
                  "coordination_overdue": RED}
@@ -36,6 +42,108 @@ def describe(alert) -> str:
         "awaiting_review": f"{format_cn(alert.since)}报送结果,已等待审理 {alert.days} 个工作日",
         "coordination_overdue": f"已逾期 {alert.days} 个工作日",
     }[alert.level]
+
+
+class AlertModel(QAbstractItemModel):
+    """The alerts as a two-level tree: one row per level, its alerts below it.
+
+    A model rather than a QTreeWidget: thousands of alerts (a register of 100,000
+    items has a few thousand) cost nothing until they are on screen. A level row has
+    internal id 0; an alert row has its level's row + 1.
+    """
+
+    HEADERS = ["编号", "事项", "主办单位 / 委托方", "完成时限", "情况"]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.groups: list[tuple[str, list]] = [(level, []) for level in LEVELS]
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._brushes = {level: (QBrush(bg), QBrush(fg)) for level, (bg, fg) in LEVEL_COLOURS.items()}
+
+    def set_alerts(self, alerts) -> None:
+        self.beginResetModel()
+        by_level: dict[str, list] = {level: [] for level in LEVELS}
+        for alert in alerts:
+            by_level[alert.level].append(alert)
+        self.groups = list(by_level.items())
+        self.endResetModel()
+
+    def alert(self, index: QModelIndex):
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self.groups[index.internalId() - 1][1][index.row()]
+
+    # --- Qt model
+    def index(self, row, column, parent=QModelIndex()):  # noqa: B008 - Qt's signature
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index=None):
+        if index is None:  # QObject.parent()
+            return super().parent()
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self.groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self.groups[parent.row()][1])
+        return 0
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.NoItemFlags
+        if index.internalId() == 0:
+            return Qt.ItemIsEnabled
+        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        column = index.column()
+        if index.internalId() == 0:
+            level, group = self.groups[index.row()]
+            if column != 0:
+                return None
+            if role == Qt.DisplayRole:
+                return f"{LEVELS[level]}({len(group)} 件)"
+            if role == Qt.FontRole:
+                return self._bold
+            return None
+        alert = self.alert(index)
+        if role == Qt.DisplayRole:
+            if column == 0:
+                return alert.number
+            if column == 1:
+                return alert.title
+            if column == 2:
+                return alert.lead_unit
+            if column == 3:
+                return format_cn(alert.deadline)
+            return describe(alert)
+        if role == AlertRole:
+            return alert
+        if role == Qt.BackgroundRole:
+            return self._brushes[alert.level][0]
+        if role == Qt.ForegroundRole:
+            return self._brushes[alert.level][1]
+        if role == Qt.ToolTipRole and column == 1:
+            return alert.title
+        return None
 
 
 class AlertsTab(QWidget):
@@ -53,15 +161,18 @@ class AlertsTab(QWidget):
         self.notice.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setObjectName("summary")
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(5)
-        self.tree.setHeaderLabels(["编号", "事项", "主办单位 / 委托方", "完成时限", "情况"])
+        self.model = AlertModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
-        self.tree.itemDoubleClicked.connect(self._double_clicked)
-        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.doubleClicked.connect(self._double_clicked)
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        for column, width in enumerate((175, 400, 190, 125)):
+            self.tree.setColumnWidth(column, width)
         self.urge_button = QPushButton("催办选中事项…")
         self.urge_button.setToolTip("对选中的每件督办事项各记录一次催办")
         self.urge_button.clicked.connect(self.urge_selected)
@@ -88,37 +199,20 @@ class AlertsTab(QWidget):
         notice = calendar_notice()
         self.notice.setText(f"注意:{notice}" if notice else "")
         self.notice.setVisible(bool(notice))
-        self.tree.clear()
-        bold = QFont()
-        bold.setBold(True)
+        self.model.set_alerts(self.alerts)
         counts = []
-        for level, label in LEVELS.items():
-            group = [a for a in self.alerts if a.level == level]
-            counts.append(f"{label} {len(group)} 件")
-            head = QTreeWidgetItem([f"{label}({len(group)} 件)"])
-            head.setFirstColumnSpanned(True)
-            head.setFont(0, bold)
-            head.setFlags(Qt.ItemIsEnabled)
-            self.tree.addTopLevelItem(head)
-            background, foreground = LEVEL_COLOURS[level] if group else GREY
-            for alert in group:
-                row = QTreeWidgetItem([alert.number, alert.title, alert.lead_unit, format_cn(alert.deadline),
-                                       describe(alert)])
-                row.setData(0, AlertRole, alert)
-                row.setToolTip(1, alert.title)
-                for column in range(5):
-                    row.setBackground(column, QBrush(background))
-                    row.setForeground(column, QBrush(foreground))
-                head.addChild(row)
-            head.setExpanded(bool(group))
+        for row, (level, group) in enumerate(self.model.groups):
+            counts.append(f"{LEVELS[level]} {len(group)} 件")
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+            self.tree.setExpanded(self.model.index(row, 0), bool(group))
         self.summary.setText(";".join(counts) + "。双击一行查看事项;可多选后一次催办。")
-        for column, width in enumerate((175, 400, 190, 125)):
-            self.tree.setColumnWidth(column, width)
         self._selection_changed()
         self.count_changed.emit(len(self.alerts))
 
     def selected_alerts(self):
-        return [i.data(0, AlertRole) for i in self.tree.selectedItems() if i.data(0, AlertRole) is not None]
+        rows = sorted(self.tree.selectionModel().selectedRows(),
+                      key=lambda i: (i.internalId(), i.row()))
+        return [a for a in (self.model.alert(i) for i in rows) if a is not None]
 
     def _selection_changed(self) -> None:
         chosen = self.selected_alerts()
@@ -130,15 +224,14 @@ class AlertsTab(QWidget):
 
     def select_level(self, level: str) -> None:
         self.tree.clearSelection()
-        for n in range(self.tree.topLevelItemCount()):
-            head = self.tree.topLevelItem(n)
-            for c in range(head.childCount()):
-                child = head.child(c)
-                if child.data(0, AlertRole).level == level:
-                    child.setSelected(True)
+        for row, (code, group) in enumerate(self.model.groups):
+            if code == level and group:
+                head = self.model.index(row, 0)
+                chosen = QItemSelection(self.model.index(0, 0, head), self.model.index(len(group) - 1, 0, head))
+                self.tree.selectionModel().select(chosen, QItemSelectionModel.Select | QItemSelectionModel.Rows)
 
-    def _double_clicked(self, row: QTreeWidgetItem, _column: int) -> None:
-        alert = row.data(0, AlertRole)
+    def _double_clicked(self, index: QModelIndex) -> None:
+        alert = self.model.alert(index)
         if alert is not None:
             (self.open_item if alert.entity == "item" else self.open_case).emit(alert.id)
 

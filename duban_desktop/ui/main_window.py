@@ -64,11 +64,11 @@ class MainWindow(QMainWindow):
         self.cases.export_hooks["case"] = lambda case: exports.case_form_buttons(self, case)
         self.extra_settings_pages = [_templates_page]
         self._build_actions()
+        self.restore_state()  # first: the restored sort order is the one queried
         self.cases.apply_filter()
         self.register.apply_filter()
         self.refresh_status()
         self._alert_count(len(self.alerts.alerts))
-        self.restore_state()
         self.tabs.setCurrentWidget(self.alerts if self.anything_overdue() else self.register)
         self.update_title()
 

@@ -82,6 +82,9 @@ class LazyTableModel(QAbstractTableModel):
         self._signals = _Signals()
         self._signals.loaded.connect(self._apply_ids)
         self.today = dt.date.today()
+        # False until the first reload(): setting up the view (sort indicator, restored
+        # header state) only records the sort instead of querying once per step
+        self.live = False
 
     # --- subclasses
     def query_ids(self, sort: str, descending: bool) -> list[int]:
@@ -99,6 +102,7 @@ class LazyTableModel(QAbstractTableModel):
         return key or self.COLUMNS[0][0]
 
     def reload(self, background: bool = False) -> None:
+        self.live = True
         self.today = dt.date.today()
         sort, descending = self._sort_key(), self.descending
         generation = next(self._generation)
@@ -183,7 +187,8 @@ class LazyTableModel(QAbstractTableModel):
             return
         self.sort_column = column
         self.descending = order == Qt.DescendingOrder
-        self.reload()
+        if self.live:
+            self.reload()
 
 
 class ItemTableModel(LazyTableModel):

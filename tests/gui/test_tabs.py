@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
 from duban_desktop.domain import coordination, supervision
@@ -37,14 +37,16 @@ def office(db):
 def test_alerts_tab_opens_first_when_overdue_and_counts(qtbot, office, window):
     assert window.tabs.currentWidget() is window.alerts
     assert window.tabs.tabText(2) == "逾期提醒 (3)"
-    levels = [window.alerts.tree.topLevelItem(n).text(0) for n in range(5)]
+    model = window.alerts.model
+    levels = [model.index(n, 0).data() for n in range(5)]
     assert levels[0] == "已逾期(1 件)" and levels[1] == "即将到期(1 件)" and levels[4] == "协调事项逾期(1 件)"
 
 
 def test_batch_urge_from_alerts(qtbot, office, window, dialogs):
     alerts = window.alerts
     for n in range(2):
-        alerts.tree.topLevelItem(n).child(0).setSelected(True)
+        first = alerts.model.index(0, 0, alerts.model.index(n, 0))
+        alerts.tree.selectionModel().select(first, QItemSelectionModel.Select | QItemSelectionModel.Rows)
     assert alerts.urge_button.text() == "催办选中事项(2 件)…"
     dialogs.expect(lambda d: d.fields["method"].set_value("notice"))
     click(qtbot, alerts.urge_button)
@@ -54,16 +56,16 @@ def test_batch_urge_from_alerts(qtbot, office, window, dialogs):
 
 def test_double_click_jumps_to_the_item_and_case(qtbot, office, window):
     alerts = window.alerts
-    row = alerts.tree.topLevelItem(0).child(0)
-    rect = alerts.tree.visualItemRect(row)
+    row = alerts.model.index(0, 0, alerts.model.index(0, 0))
+    rect = alerts.tree.visualRect(row)
     qtbot.mouseClick(alerts.tree.viewport(), Qt.LeftButton, pos=rect.center())
     qtbot.mouseDClick(alerts.tree.viewport(), Qt.LeftButton, pos=rect.center())
     assert window.tabs.currentWidget() is window.register
     assert window.register.selected_id == office["late"].id
-    case_row = alerts.tree.topLevelItem(4).child(0)
-    assert case_row.data(0, AlertRole).entity == "case"
+    case_row = alerts.model.index(0, 0, alerts.model.index(4, 0))
+    assert case_row.data(AlertRole).entity == "case"
     window.tabs.setCurrentWidget(alerts)
-    alerts.tree.setCurrentItem(case_row)
+    alerts.tree.setCurrentIndex(case_row)
     click(qtbot, alerts.open_button)
     assert window.tabs.currentWidget() is window.cases
     assert window.cases.selected_id == office["case"].id
@@ -164,6 +166,16 @@ def test_models_pass_qtmodeltester(qtmodeltester, office, model_class):
     model = model_class()
     model.reload()
     assert model.rowCount() >= 1
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_alert_model_passes_qtmodeltester(qtmodeltester, office):
+    from duban_desktop.domain.alerts import compute_alerts
+    from duban_desktop.ui.alerts_tab import AlertModel
+
+    model = AlertModel()
+    model.set_alerts(compute_alerts())
+    assert [model.rowCount(model.index(n, 0)) for n in range(5)] == [1, 1, 0, 0, 1]
     qtmodeltester.check(model, force_py=True)
 
 
