@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
+    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +26,7 @@ from ..domain import supervision
 from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
-from . import exports, item_dialogs
+from . import exports
 from .table_models import RED, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
@@ -44,60 +44,54 @@ def describe(alert) -> str:
     }[alert.level]
 
 
-class AlertModel(QAbstractItemModel):
-    """The alerts as a two-level tree: one row per level, its alerts below it.
+class AlertModel(QAbstractTableModel):
+    """The alerts as one list: a heading row for each level (with its count), then its
+    alerts.
 
-    A model rather than a QTreeWidget: thousands of alerts (a register of 100,000
-    items has a few thousand) cost nothing until they are on screen. A level row has
-    internal id 0; an alert row has its level's row + 1.
+    A flat lazy model rather than a tree or a QTreeWidget: a tree view lays out every
+    expanded row when it opens, and a register of 100,000 items has a few thousand
+    alerts; here only the rows on screen are ever asked for.
     """
 
     HEADERS = ["编号", "事项", "主办单位 / 委托方", "完成时限", "情况"]
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.groups: list[tuple[str, list]] = [(level, []) for level in LEVELS]
+        self.rows: list = []  # a level code (heading) or an Alert
+        self.heads: dict[str, tuple[int, int]] = {}  # level -> (heading row, alerts below it)
         self._bold = QFont()
         self._bold.setBold(True)
         self._brushes = {level: (QBrush(bg), QBrush(fg)) for level, (bg, fg) in LEVEL_COLOURS.items()}
 
     def set_alerts(self, alerts) -> None:
-        self.beginResetModel()
         by_level: dict[str, list] = {level: [] for level in LEVELS}
         for alert in alerts:
             by_level[alert.level].append(alert)
-        self.groups = list(by_level.items())
+        self.beginResetModel()
+        self.rows, self.heads = [], {}
+        for level, group in by_level.items():
+            self.heads[level] = (len(self.rows), len(group))
+            self.rows.append(level)
+            self.rows.extend(group)
         self.endResetModel()
 
     def alert(self, index: QModelIndex):
-        if not index.isValid() or index.internalId() == 0:
+        if not index.isValid():
             return None
-        return self.groups[index.internalId() - 1][1][index.row()]
+        entry = self.rows[index.row()]
+        return None if isinstance(entry, str) else entry
+
+    def alert_index(self, level: str, n: int, column: int = 0) -> QModelIndex:
+        """The index of the n-th alert of a level."""
+        head, count = self.heads[level]
+        return self.index(head + 1 + n, column) if 0 <= n < count else QModelIndex()
 
     # --- Qt model
-    def index(self, row, column, parent=QModelIndex()):  # noqa: B008 - Qt's signature
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, index=None):
-        if index is None:  # QObject.parent()
-            return super().parent()
-        if not index.isValid() or index.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, 0)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self.groups)
-        if parent.internalId() == 0 and parent.column() == 0:
-            return len(self.groups[parent.row()][1])
-        return 0
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
@@ -107,42 +101,40 @@ class AlertModel(QAbstractItemModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.NoItemFlags
-        if index.internalId() == 0:
+        if isinstance(self.rows[index.row()], str):
             return Qt.ItemIsEnabled
         return Qt.ItemIsEnabled | Qt.ItemIsSelectable
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        column = index.column()
-        if index.internalId() == 0:
-            level, group = self.groups[index.row()]
+        entry, column = self.rows[index.row()], index.column()
+        if isinstance(entry, str):  # a level's heading
             if column != 0:
                 return None
             if role == Qt.DisplayRole:
-                return f"{LEVELS[level]}({len(group)} 件)"
+                return f"{LEVELS[entry]}({self.heads[entry][1]} 件)"
             if role == Qt.FontRole:
                 return self._bold
             return None
-        alert = self.alert(index)
         if role == Qt.DisplayRole:
             if column == 0:
-                return alert.number
+                return entry.number
             if column == 1:
-                return alert.title
+                return entry.title
             if column == 2:
-                return alert.lead_unit
+                return entry.lead_unit
             if column == 3:
-                return format_cn(alert.deadline)
-            return describe(alert)
+                return format_cn(entry.deadline)
+            return describe(entry)
         if role == AlertRole:
-            return alert
+            return entry
         if role == Qt.BackgroundRole:
-            return self._brushes[alert.level][0]
+            return self._brushes[entry.level][0]
         if role == Qt.ForegroundRole:
-            return self._brushes[alert.level][1]
+            return self._brushes[entry.level][1]
         if role == Qt.ToolTipRole and column == 1:
-            return alert.title
+            return entry.title
         return None
 
 
@@ -162,17 +154,20 @@ class AlertsTab(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.model = AlertModel(self)
-        self.tree = QTreeView()
-        self.tree.setModel(self.model)
-        self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.tree.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(False)
-        self.tree.doubleClicked.connect(self._double_clicked)
-        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         for column, width in enumerate((175, 400, 190, 125)):
-            self.tree.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, width)
         self.urge_button = QPushButton("催办选中事项…")
         self.urge_button.setToolTip("对选中的每件督办事项各记录一次催办")
         self.urge_button.clicked.connect(self.urge_selected)
@@ -190,7 +185,7 @@ class AlertsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addWidget(self.summary)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.table, 1)
         layout.addLayout(self.buttons)
         self.refresh()
 
@@ -200,19 +195,18 @@ class AlertsTab(QWidget):
         self.notice.setText(f"注意:{notice}" if notice else "")
         self.notice.setVisible(bool(notice))
         self.model.set_alerts(self.alerts)
+        self.table.clearSpans()
         counts = []
-        for row, (level, group) in enumerate(self.model.groups):
-            counts.append(f"{LEVELS[level]} {len(group)} 件")
-            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
-            self.tree.setExpanded(self.model.index(row, 0), bool(group))
+        for level, (head, count) in self.model.heads.items():
+            counts.append(f"{LEVELS[level]} {count} 件")
+            self.table.setSpan(head, 0, 1, len(AlertModel.HEADERS))
         self.summary.setText(";".join(counts) + "。双击一行查看事项;可多选后一次催办。")
         self._selection_changed()
         self.count_changed.emit(len(self.alerts))
 
     def selected_alerts(self):
-        rows = sorted(self.tree.selectionModel().selectedRows(),
-                      key=lambda i: (i.internalId(), i.row()))
-        return [a for a in (self.model.alert(i) for i in rows) if a is not None]
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [a for a in (self.model.alert(self.model.index(r, 0)) for r in rows) if a is not None]
 
     def _selection_changed(self) -> None:
         chosen = self.selected_alerts()
@@ -223,12 +217,11 @@ class AlertsTab(QWidget):
         self.notices_button.setEnabled(bool(urgeable))
 
     def select_level(self, level: str) -> None:
-        self.tree.clearSelection()
-        for row, (code, group) in enumerate(self.model.groups):
-            if code == level and group:
-                head = self.model.index(row, 0)
-                chosen = QItemSelection(self.model.index(0, 0, head), self.model.index(len(group) - 1, 0, head))
-                self.tree.selectionModel().select(chosen, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+        self.table.clearSelection()
+        head, count = self.model.heads[level]
+        if count:
+            chosen = QItemSelection(self.model.index(head + 1, 0), self.model.index(head + count, 0))
+            self.table.selectionModel().select(chosen, QItemSelectionModel.Select | QItemSelectionModel.Rows)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         alert = self.model.alert(index)
@@ -264,6 +257,8 @@ class AlertsTab(QWidget):
             QMessageBox.warning(self, "事项已不存在", str(exc))
             self.refresh()
             return
+        from . import item_dialogs  # the dialogs load on first use, not at start-up
+
         done = item_dialogs.urge_dialog(self, items)
         if done is not None:
             self.refresh()

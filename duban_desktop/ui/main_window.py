@@ -10,7 +10,7 @@ from .. import APP_NAME, __version__
 from ..domain import case_list, ledger, settings
 from ..domain.alerts import calendar_notice
 from ..paths import data_dir
-from . import db_actions, exports
+from . import exports
 from .alerts_tab import AlertsTab
 from .cases_tab import CasesTab
 from .register_tab import RegisterTab
@@ -21,6 +21,12 @@ OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
 
 
 # Dialogs and pages that read Word or Excel files load on first use, not at start-up.
+
+def _db_actions():
+    from . import db_actions
+
+    return db_actions
+
 
 def _templates_page():
     from .templates_page import TemplatesPage
@@ -109,11 +115,11 @@ class MainWindow(QMainWindow):
         self.act_overdue_notices = self._action("导出全部逾期事项的催办通知…",
                                                 lambda: exports.export_overdue_notices(self),
                                                 tip="每件逾期事项一页催办通知,合在一个 Word 文档中")
-        self.act_backup = self._action("备份数据库…", lambda: db_actions.backup_now(self),
+        self.act_backup = self._action("备份数据库…", lambda: _db_actions().backup_now(self),
                                        tip="把数据库复制一份到指定位置(程序打开时也可以)")
         self.act_restore = self._action("从备份恢复…", self.restore_backup, tip="用以前的备份替换现在的数据",
                                         writes=True)
-        self.act_check = self._action("检查数据库", lambda: db_actions.check_database(self),
+        self.act_check = self._action("检查数据库", lambda: _db_actions().check_database(self),
                                       tip="检查数据库是否完好、数据是否符合规则")
         self.act_about = self._action("关于督办 Desktop", self.about)
         self.act_help = self._action("使用说明", self.help)
@@ -245,7 +251,7 @@ class MainWindow(QMainWindow):
         exports.export_ledger(self, self.register.current_filter())
 
     def restore_backup(self) -> None:
-        if db_actions.restore_from_backup(self):
+        if _db_actions().restore_from_backup(self):
             self.refresh_all()
             self.update_title()
 

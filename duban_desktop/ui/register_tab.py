@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
 from ..domain import ledger, supervision, units
 from ..domain.vocab import ITEM_SOURCES, ITEM_STATES
-from . import item_dialogs
 from .detail import item_html
 from .list_tab import ListTab
 from .table_models import ItemTableModel
@@ -122,6 +121,8 @@ class RegisterTab(ListTab):
             return
         if step not in supervision.allowed_steps(item):
             return
+        from . import item_dialogs  # the dialogs load on first use, not at start-up
+
         done = item_dialogs.STEP_DIALOGS[step](self, item)
         if done is not None:
             self.after_step(item.id)
@@ -129,6 +130,8 @@ class RegisterTab(ListTab):
     def new_item(self) -> None:
         if self.read_only:
             return
+        from . import item_dialogs
+
         made = item_dialogs.new_item_dialog(self)
         if made is not None:
             self.reload_choices()

@@ -8,13 +8,14 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QLockFile, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
-from .. import APP_NAME
+from .. import APP_NAME, STARTED
 from ..db import DatabaseError, close_database, open_database
 from ..db import backup as backups
 from ..db.connection import sqlite_target
@@ -25,7 +26,6 @@ from ..paths import default_db_path
 from .icons import apply_app_icon
 from .main_window import MainWindow
 from .style import apply_style
-from .welcome import maybe_welcome
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,44 @@ def daily_backup_in_background(path: Path) -> None:
     threading.Thread(target=work, name="daily-backup", daemon=True).start()
 
 
+def welcome_if_new(window, read_only: bool) -> None:
+    """The first-start welcome; its dialog code loads only for a new, empty database."""
+    try:
+        empty = not read_only and demo_data.is_empty()
+    except Exception:  # noqa: BLE001 - a welcome must never stop the program from starting
+        log.exception("cannot decide about the welcome")
+        return
+    if empty:
+        from .welcome import maybe_welcome
+
+        maybe_welcome(window)
+
+
+class _FirstPaint(QObject):
+    """Calls ``done`` once, from the event loop, right after the window's first paint
+    (or after ``FALLBACK_MS`` if it is never painted, e.g. started minimised)."""
+
+    FALLBACK_MS = 5000
+
+    def __init__(self, window, done):
+        super().__init__(window)
+        self.window, self.done, self.fired = window, done, False
+        window.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self._fire)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.window and event.type() == QEvent.Paint:
+            self.window.removeEventFilter(self)
+            # children paint in the same pass: report once the pass has finished
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if not self.fired:
+            self.fired = True
+            self.done()
+
+
 def run_gui(db: str | None = None, demo: bool = False) -> int:
     log_file = setup_logging()
     app = make_app()
@@ -151,14 +189,24 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     if demo:
         demo_data.generate()
     path = sqlite_target(target)
-    if path is not None and not read_only:
-        daily_backup_in_background(path)
     window = MainWindow(str(path or target), read_only=read_only)
     window._duban_lock = lock  # keep the lock for the whole run
-    window.show()
-    log.info("main window shown: %s (%d items listed)", window.windowTitle(), len(window.register.model.ids))
-    maybe_welcome(window)
     smoke = os.environ.get("DUBAN_SMOKE_EXIT_MS")
+
+    def shown() -> None:
+        line = (f"main window shown: {window.windowTitle()} ({len(window.register.model.ids)} items listed) "
+                f"{time.perf_counter() - STARTED:.2f} s after start")
+        log.info("%s", line)
+        if smoke:  # start-up checks and benchmarks read the moment from here
+            print(line, flush=True)
+        # the daily backup copies the whole file: only once the window is up, so it
+        # never competes with the start
+        if path is not None and not read_only:
+            daily_backup_in_background(path)
+
+    window._duban_first_paint = _FirstPaint(window, shown)
+    window.show()
+    welcome_if_new(window, read_only)
     if smoke:  # packaging and start-up checks: show the window, then leave cleanly
         QTimer.singleShot(int(smoke), app.quit)
     try:

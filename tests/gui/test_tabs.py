@@ -38,15 +38,15 @@ def test_alerts_tab_opens_first_when_overdue_and_counts(qtbot, office, window):
     assert window.tabs.currentWidget() is window.alerts
     assert window.tabs.tabText(2) == "逾期提醒 (3)"
     model = window.alerts.model
-    levels = [model.index(n, 0).data() for n in range(5)]
+    levels = [model.index(model.heads[level][0], 0).data() for level in model.heads]
     assert levels[0] == "已逾期(1 件)" and levels[1] == "即将到期(1 件)" and levels[4] == "协调事项逾期(1 件)"
 
 
 def test_batch_urge_from_alerts(qtbot, office, window, dialogs):
     alerts = window.alerts
-    for n in range(2):
-        first = alerts.model.index(0, 0, alerts.model.index(n, 0))
-        alerts.tree.selectionModel().select(first, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    for level in ("overdue", "due_soon"):
+        first = alerts.model.alert_index(level, 0)
+        alerts.table.selectionModel().select(first, QItemSelectionModel.Select | QItemSelectionModel.Rows)
     assert alerts.urge_button.text() == "催办选中事项(2 件)…"
     dialogs.expect(lambda d: d.fields["method"].set_value("notice"))
     click(qtbot, alerts.urge_button)
@@ -56,16 +56,16 @@ def test_batch_urge_from_alerts(qtbot, office, window, dialogs):
 
 def test_double_click_jumps_to_the_item_and_case(qtbot, office, window):
     alerts = window.alerts
-    row = alerts.model.index(0, 0, alerts.model.index(0, 0))
-    rect = alerts.tree.visualRect(row)
-    qtbot.mouseClick(alerts.tree.viewport(), Qt.LeftButton, pos=rect.center())
-    qtbot.mouseDClick(alerts.tree.viewport(), Qt.LeftButton, pos=rect.center())
+    row = alerts.model.alert_index("overdue", 0)
+    rect = alerts.table.visualRect(row)
+    qtbot.mouseClick(alerts.table.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(alerts.table.viewport(), Qt.LeftButton, pos=rect.center())
     assert window.tabs.currentWidget() is window.register
     assert window.register.selected_id == office["late"].id
-    case_row = alerts.model.index(0, 0, alerts.model.index(4, 0))
+    case_row = alerts.model.alert_index("coordination_overdue", 0)
     assert case_row.data(AlertRole).entity == "case"
     window.tabs.setCurrentWidget(alerts)
-    alerts.tree.setCurrentIndex(case_row)
+    alerts.table.setCurrentIndex(case_row)
     click(qtbot, alerts.open_button)
     assert window.tabs.currentWidget() is window.cases
     assert window.cases.selected_id == office["case"].id
@@ -175,7 +175,8 @@ def test_alert_model_passes_qtmodeltester(qtmodeltester, office):
 
     model = AlertModel()
     model.set_alerts(compute_alerts())
-    assert [model.rowCount(model.index(n, 0)) for n in range(5)] == [1, 1, 0, 0, 1]
+    assert [count for _head, count in model.heads.values()] == [1, 1, 0, 0, 1]
+    assert model.rowCount() == 5 + 3 and model.alert(model.index(0, 0)) is None
     qtmodeltester.check(model, force_py=True)
 
 
