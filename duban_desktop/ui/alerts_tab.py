@@ -27,11 +27,15 @@ from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
 from . import exports
-from .table_models import RED, YELLOW
+from .table_models import BACKGROUND, DISPLAY, FOREGROUND, RED, SELECTABLE, TOOLTIP, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
                  "coordination_overdue": RED}
 AlertRole = Qt.UserRole + 2
+# plain ints and ready flags: data() and flags() run for every cell on every paint
+ALERT_ROLE, FONT = int(AlertRole), int(Qt.FontRole)
+ALERT_ROLES = frozenset((DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, FONT, ALERT_ROLE))
+HEADING = Qt.ItemIsEnabled
 
 
 def describe(alert) -> str:
@@ -101,23 +105,20 @@ class AlertModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.NoItemFlags
-        if isinstance(self.rows[index.row()], str):
-            return Qt.ItemIsEnabled
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return HEADING if isinstance(self.rows[index.row()], str) else SELECTABLE
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=DISPLAY):
+        role = int(role)
+        if role not in ALERT_ROLES or not index.isValid():
             return None
         entry, column = self.rows[index.row()], index.column()
         if isinstance(entry, str):  # a level's heading
             if column != 0:
                 return None
-            if role == Qt.DisplayRole:
+            if role == DISPLAY:
                 return f"{LEVELS[entry]}({self.heads[entry][1]} 件)"
-            if role == Qt.FontRole:
-                return self._bold
-            return None
-        if role == Qt.DisplayRole:
+            return self._bold if role == FONT else None
+        if role == DISPLAY:
             if column == 0:
                 return entry.number
             if column == 1:
@@ -127,13 +128,13 @@ class AlertModel(QAbstractTableModel):
             if column == 3:
                 return format_cn(entry.deadline)
             return describe(entry)
-        if role == AlertRole:
+        if role == ALERT_ROLE:
             return entry
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND:
             return self._brushes[entry.level][0]
-        if role == Qt.ForegroundRole:
+        if role == FOREGROUND:
             return self._brushes[entry.level][1]
-        if role == Qt.ToolTipRole and column == 1:
+        if role == TOOLTIP and column == 1:
             return entry.title
         return None
 

@@ -39,9 +39,33 @@ GREY = (QColor("#ececec"), QColor("#7a7a7a"))
 
 IdRole = Qt.UserRole + 1
 
+# Roles as plain ints: Qt asks data() for some 2,000 cells on every paint, and comparing
+# with a PySide enum member (Qt.DisplayRole) costs microseconds each time.
+DISPLAY, TOOLTIP = int(Qt.DisplayRole), int(Qt.ToolTipRole)
+ALIGNMENT, BACKGROUND, FOREGROUND = int(Qt.TextAlignmentRole), int(Qt.BackgroundRole), int(Qt.ForegroundRole)
+ID_ROLE = int(IdRole)
+ROW_ROLES = frozenset((DISPLAY, BACKGROUND, FOREGROUND, TOOLTIP))
+CENTER = int(Qt.AlignCenter)
+SELECTABLE = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+BRUSHES = {id(colours): (QBrush(colours[0]), QBrush(colours[1])) for colours in (RED, YELLOW, GREEN, GREY)}
+NO_BRUSH = (None, None)
+
+
+class RowView:
+    """One row as the table shows it, made once when the row is fetched: the texts and
+    tooltips per column and the row's colours."""
+
+    __slots__ = ("record", "display", "tooltip", "brushes")
+
+    def __init__(self, record, display: tuple, tooltip: tuple | None = None, colours=None):
+        self.record = record
+        self.display = display
+        self.tooltip = tooltip or display
+        self.brushes = BRUSHES[id(colours)] if colours is not None else NO_BRUSH
+
 
 class _Signals(QObject):
-    loaded = Signal(int, list)
+    loaded = Signal(int, object)  # object: the ids list passes as it is, not converted item by item
 
 
 class _IdQuery(QRunnable):
@@ -93,8 +117,11 @@ class LazyTableModel(QAbstractTableModel):
     def fetch(self, ids: list[int]) -> dict[int, object]:
         raise NotImplementedError
 
-    def cell(self, row, column: int, role: int):
+    def view(self, record) -> RowView:
+        """How a fetched record shows (texts, tooltips, colours)."""
         raise NotImplementedError
+
+    ALIGN: dict[int, int] = {}  # column -> alignment, where not the default
 
     # --- loading
     def _sort_key(self) -> str:
@@ -129,7 +156,7 @@ class LazyTableModel(QAbstractTableModel):
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(self.COLUMNS) - 1))
 
-    def row_data(self, row: int):
+    def row_data(self, row: int) -> RowView | None:
         item_id = self.ids[row]
         found = self._rows_by_id.get(item_id)
         if found is None:
@@ -138,7 +165,7 @@ class LazyTableModel(QAbstractTableModel):
             fetched = self.fetch(page)
             for key in page:
                 if key in fetched:
-                    self._rows_by_id[key] = fetched[key]
+                    self._rows_by_id[key] = self.view(fetched[key])
             while len(self._rows_by_id) > self.CACHE_ROWS:
                 self._rows_by_id.popitem(last=False)
             found = self._rows_by_id.get(item_id)
@@ -160,27 +187,34 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.COLUMNS):
+        if role == DISPLAY and orientation == Qt.Horizontal and 0 <= section < len(self.COLUMNS):
             return self.COLUMNS[section][1]
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
-            return None
-        if role == IdRole:
+    def data(self, index, role=DISPLAY):
+        role = int(role)
+        if role in ROW_ROLES:
+            row = index.row()
+            if not (0 <= row < len(self.ids)):
+                return None
+            view = self.row_data(row)
+            if view is None:
+                return None
+            if role == DISPLAY:
+                return view.display[index.column()]
+            if role == BACKGROUND:
+                return view.brushes[0]
+            if role == FOREGROUND:
+                return view.brushes[1]
+            return view.tooltip[index.column()]
+        if role == ALIGNMENT:
+            return self.ALIGN.get(index.column())
+        if role == ID_ROLE and 0 <= index.row() < len(self.ids):
             return self.ids[index.row()]
-        if role not in (Qt.DisplayRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.ToolTipRole,
-                        Qt.TextAlignmentRole):
-            return None
-        row = self.row_data(index.row())
-        if row is None:
-            return None
-        return self.cell(row, index.column(), role)
+        return None
 
     def flags(self, index):
-        if not index.isValid():
-            return Qt.NoItemFlags
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return SELECTABLE if index.isValid() else Qt.NoItemFlags
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         if not (0 <= column < len(self.COLUMNS)) or not self.COLUMNS[column][0]:
@@ -239,36 +273,27 @@ class ItemTableModel(LazyTableModel):
             return YELLOW
         return None
 
-    def cell(self, row, column, role):
-        if role in (Qt.BackgroundRole, Qt.ForegroundRole):
-            colours = self.colours(row)
-            if colours is None:
-                return None
-            return QBrush(colours[0] if role == Qt.BackgroundRole else colours[1])
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignCenter) if column in (6, 7) else None
-        key = self.COLUMNS[column][0]
-        if key == "number":
-            return row.number or ("(待批准)" if row.state == "pending_approval" else "(未立项)")
-        if key == "source":
-            return ITEM_SOURCES.get(row.source, row.source)
-        if key == "deadline":
-            text = format_cn(row.deadline)
-            if row.deadline != row.original_deadline and role == Qt.ToolTipRole:
-                return f"原定 {format_cn(row.original_deadline)},已调整为 {text}"
-            return text
-        if key == "days_left":
-            left = self.days_left(row)
-            if left is None:
-                return "—"
-            if left < 0:
-                return f"逾期 {-left} 天"
-            return "今日到期" if left == 0 else f"剩 {left} 天"
-        if key == "state":
-            return ITEM_STATES.get(row.state, row.state)
-        if key == "title" and role == Qt.ToolTipRole:
-            return row.title
-        return getattr(row, key)
+    ALIGN = {6: CENTER, 7: CENTER}
+
+    def view(self, row) -> RowView:
+        left = self.days_left(row)
+        if left is None:
+            days = "—"
+        elif left < 0:
+            days = f"逾期 {-left} 天"
+        else:
+            days = "今日到期" if left == 0 else f"剩 {left} 天"
+        deadline = format_cn(row.deadline)
+        display = (row.number or ("(待批准)" if row.state == "pending_approval" else "(未立项)"),
+                   row.title, ITEM_SOURCES.get(row.source, row.source), row.lead_unit,
+                   row.responsible_person, deadline, days, row.urge_count,
+                   ITEM_STATES.get(row.state, row.state))
+        tooltip = display
+        if row.deadline != row.original_deadline:
+            tooltip = list(display)
+            tooltip[5] = f"原定 {format_cn(row.original_deadline)},已调整为 {deadline}"
+            tooltip = tuple(tooltip)
+        return RowView(row, display, tooltip, self.colours(row))
 
 
 class CaseTableModel(LazyTableModel):
@@ -302,21 +327,10 @@ class CaseTableModel(LazyTableModel):
             return RED
         return None
 
-    def cell(self, row, column, role):
-        if role in (Qt.BackgroundRole, Qt.ForegroundRole):
-            colours = self.colours(row)
-            if colours is None:
-                return None
-            return QBrush(colours[0] if role == Qt.BackgroundRole else colours[1])
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignCenter) if column == 6 else None
-        key = self.COLUMNS[column][0]
-        if column == 6:
-            return row.sessions
-        if key == "kind":
-            return CASE_KINDS.get(row.kind, row.kind)
-        if key in ("requested_on", "deadline"):
-            return format_cn(getattr(row, key)) or "—"
-        if key == "state":
-            return CASE_STATES.get(row.state, row.state)
-        return getattr(row, key)
+    ALIGN = {6: CENTER}
+
+    def view(self, row) -> RowView:
+        display = (row.number, row.title, CASE_KINDS.get(row.kind, row.kind), row.requester,
+                   format_cn(row.requested_on) or "—", format_cn(row.deadline) or "—", row.sessions,
+                   CASE_STATES.get(row.state, row.state))
+        return RowView(row, display, None, self.colours(row))
