@@ -14,7 +14,7 @@ import peewee as pw
 from . import search
 from .models import MODELS, ItemSearch, Meta, SupervisionItem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MigrationStep = Callable[[pw.Database], None]
 
@@ -26,9 +26,18 @@ def _v2_search_and_sort_indexes(db: pw.Database) -> None:
     search.install(db)
 
 
+def _v3_units_in_search(db: pw.Database) -> None:
+    """Schema 3: the search line holds the lead and assisting units' names too (one
+    lookup per word instead of three joined ones) and ends in two spaces (so that words
+    of one or two characters can be found through the trigram index's terms); the
+    triggers that keep it (now also on assisting_unit and unit) are made anew and the
+    line refilled."""
+    search.install(db)
+
+
 # version -> step that brings a database from version-1 to version.
 # Steps check before they change (IF NOT EXISTS, refills), so running one again is harmless.
-STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes}
+STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes, 3: _v3_units_in_search}
 
 APPEND_ONLY_TABLE = "change_log"
 
@@ -92,7 +101,15 @@ def migrate(db: pw.Database, from_version: int, steps: dict[int, MigrationStep] 
         for version in range(from_version + 1, target + 1):
             step = steps[version]
             with db.atomic():
+                # The search triggers name other tables (unit, assisting_unit): a step that
+                # rebuilds one of them would trip over them. Out during the step, in again
+                # after it, in the same transaction.
+                searchable = sqlite and "item_search" in db.get_tables()
+                if searchable:
+                    search.drop_triggers(db)
                 step(db)
+                if searchable:
+                    search.install(db)
                 if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone():
                     raise pw.IntegrityError(f"step {version} broke foreign keys")
                 _set_version(version)

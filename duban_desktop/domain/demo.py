@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from ..db import write_transaction
+from ..db import search, write_transaction
 from ..db.bulk import bulk_insert
 from ..db.models import (
     AssistingUnit,
@@ -156,7 +156,8 @@ def generate(*, items: int = 300, cases: int = 40, seed: int = 2026,
     me = history.current_operator()
     bulk = _Bulk()
     counts = {}
-    with write_transaction():
+    with write_transaction(), search.suspended(SupervisionItem._meta.database.obj):
+        # (the search line and its index are filled once at the end, not row by row)
         settings.update({"office_name": OFFICE, "contact_phone": "0571-12345678"})
         unit_ids = []
         for index, (name, person) in enumerate(UNITS):
@@ -280,7 +281,7 @@ def _items(rng, count, first, now, days, unit_ids, names, persons, tasks, me, bu
     seqs: dict[int, int] = {}
     task_queue = list(tasks)
     rng.shuffle(task_queue)
-    chunk = max(1000, count // 20)
+    chunk = min(10_000, max(1000, count // 20))  # rows held before a write: memory stays flat
     for index, reg in enumerate(regs, start=1):
         task = None
         if task_queue and task_queue[-1].resolved_on <= reg:

@@ -59,14 +59,16 @@ def condition(f: ItemFilter, today: dt.date | None = None) -> pw.Expression:
     if f.overdue_only:
         parts.append(item.state.in_(ITEM_OPEN_STATES) & (item.deadline < (today or dt.date.today())))
     for word in f.text.split():
-        units = Unit.select(Unit.id).where(Unit.name.contains(word))
-        assisting = AssistingUnit.select(AssistingUnit.item).where(AssistingUnit.unit.in_(units))
+        # the search line holds the units' names too: one lookup per word
         text = search.item_text_match(word)
         if text is None:  # no search table (another database server): the columns themselves
+            units = Unit.select(Unit.id).where(Unit.name.contains(word))
+            assisting = AssistingUnit.select(AssistingUnit.item).where(AssistingUnit.unit.in_(units))
             text = (item.title.contains(word) | item.number.contains(word)
                     | item.leader_instruction.contains(word) | item.instructing_leader.contains(word)
-                    | item.responsible_person.contains(word))
-        parts.append(text | item.lead_unit.in_(units) | item.id.in_(assisting))
+                    | item.responsible_person.contains(word) | item.lead_unit.in_(units)
+                    | item.id.in_(assisting))
+        parts.append(text)
     expr: pw.Expression = pw.SQL("1 = 1")
     for part in parts:
         expr = expr & part

@@ -71,3 +71,48 @@ def test_search_index_follows_every_change(db):
     assert item_ids(ItemFilter(text="燃气安全")) == [made.id]
     assert item_ids(ItemFilter(text='"燃气')) == []  # quotes cannot break the FTS query
     assert item_ids(ItemFilter(text="AND OR NOT")) == []
+
+
+def test_search_finds_units_and_follows_their_changes(db):
+    from duban_desktop.domain import units
+
+    made = item(title="防汛物资储备", lead_unit="县水利局", assisting=["县财政局", "县应急管理局"])
+    other = item(title="学校周边交通秩序整治", lead_unit="县公安局")
+    assert item_ids(ItemFilter(text="应急管理")) == [made.id]  # an assisting unit (FTS)
+    assert item_ids(ItemFilter(text="水利")) == [made.id]  # the lead unit (a short word)
+    units.update_unit(find_unit("县应急管理局").id, name="县应急局")
+    assert item_ids(ItemFilter(text="应急管理")) == []
+    assert item_ids(ItemFilter(text="应急局")) == [made.id]
+    units.update_unit(find_unit("县公安局").id, phone="0571-110")  # not the name: nothing to redo
+    assert item_ids(ItemFilter(text="公安局")) == [other.id]
+    supervision.update_item(made.id, assisting=["县教育局"])
+    assert item_ids(ItemFilter(text="应急局")) == []
+    assert item_ids(ItemFilter(text="教育")) == [made.id]
+    supervision.update_item(made.id, lead_unit="县农业农村局")
+    assert item_ids(ItemFilter(text="水利")) == []
+    assert item_ids(ItemFilter(text="农业农村")) == [made.id]
+
+
+def test_short_words_through_the_index_equal_a_scan(db, monkeypatch):
+    from duban_desktop.db import search
+
+    made = [item(title="老旧小区加装电梯", responsible_person="蒋建华"),
+            item(title="农村饮水安全", lead_unit="县水利局", responsible_person="杨秀兰"),
+            item(title="燃气安全 100%排查", responsible_person="伟")]
+    words = ["华", "建华", "兰", "伟", "安", "安全", "县", "局", "电梯", "1", "10", "%", "催", "2026", "无"]
+    by_index = {w: item_ids(ItemFilter(text=w)) for w in words}
+    monkeypatch.setattr(search, "MAX_TERMS", 0)  # every short word scans
+    assert {w: item_ids(ItemFilter(text=w)) for w in words} == by_index
+    assert by_index["华"] == [made[0].id]  # the last character of the line
+    assert by_index["伟"] == [made[2].id]  # a one-character name at the very end
+    assert set(by_index["安全"]) == {made[1].id, made[2].id} and by_index["无"] == []
+
+
+def test_many_or_few_matches_come_back_in_the_same_order(db, monkeypatch):
+    from duban_desktop.db import search
+
+    for n in range(12):
+        item(title=f"城区背街小巷改造第{n}段", deadline=D(2026, 7, 1 + n % 5))
+    expected = {key: item_ids(ItemFilter(text="背街"), sort=key) for key in ("number", "deadline", "title")}
+    monkeypatch.setattr(search, "_among", lambda matched, _n, _db: (search.SupervisionItem.id + 0).in_(matched))
+    assert {key: item_ids(ItemFilter(text="背街"), sort=key) for key in expected} == expected
