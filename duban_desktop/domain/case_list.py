@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from ..db.ids import ids_of
 from ..db.models import CaseParty, ConsultationSession, CoordinationCase, Unit
 from .errors import ValidationError
 from .vocab import CASE_KINDS, CASE_OPEN_STATES, CASE_STATES
@@ -67,7 +68,7 @@ def case_ids(f: CaseFilter = CaseFilter(), sort: str = "number", descending: boo
     order = [k.desc() if descending else k.asc() for k in SORT_KEYS[sort]]
     order.append(case.id.desc() if descending else case.id.asc())
     query = case.select(case.id).where(condition(f, today)).order_by(*order)
-    return [row[0] for row in CoordinationCase._meta.database.execute(query)]
+    return ids_of(query)
 
 
 def count(f: CaseFilter = CaseFilter(), today: dt.date | None = None) -> int:

@@ -156,3 +156,11 @@ def test_damaged_database_is_reported_not_crashed(tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "数据库可能已损坏" in proc.stderr or "不是督办 Desktop 的数据库" in proc.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_listed_commands_are_the_parsers():
+    from duban_desktop import cli
+
+    parser = cli.build_parser()
+    names = next(set(a.choices) for a in parser._subparsers._group_actions)
+    assert cli.command_names() == names

@@ -116,3 +116,21 @@ def test_many_or_few_matches_come_back_in_the_same_order(db, monkeypatch):
     expected = {key: item_ids(ItemFilter(text="背街"), sort=key) for key in ("number", "deadline", "title")}
     monkeypatch.setattr(search, "_among", lambda matched, _n, _db: (search.SupervisionItem.id + 0).in_(matched))
     assert {key: item_ids(ItemFilter(text="背街"), sort=key) for key in expected} == expected
+
+
+def test_id_lists_keep_the_query_order(db):
+    from duban_desktop.db.ids import ids_of
+    from duban_desktop.db.models import SupervisionItem
+    from duban_desktop.domain.ledger import SORT_KEYS
+
+    for n in range(25):
+        item(title=f"事项{n % 4}", responsible_person=f"人{n % 3}", deadline=D(2026, 7, 1 + n % 6))
+    for key in SORT_KEYS:
+        for descending in (False, True):
+            query = SupervisionItem.select(SupervisionItem.id)
+            order = [k.desc() if descending else k.asc() for k in SORT_KEYS[key] if k.model is SupervisionItem]
+            query = query.order_by(*order, SupervisionItem.id.desc() if descending else SupervisionItem.id)
+            plain = [row[0] for row in db.execute(query)]
+            assert ids_of(query) == plain, key
+            assert len(item_ids(sort=key, descending=descending)) == 25
+    assert ids_of(SupervisionItem.select(SupervisionItem.id).where(SupervisionItem.id < 0)) == []
