@@ -42,6 +42,7 @@ class WorkCalendar:
         self._office_years = {d.year for d in self.overrides}
         self._cum: dict[int, list[int]] = {}
         self._first: dict[int, int] = {}  # year -> ordinal of its 1 January
+        self._whole_years: dict[tuple[int, int], int] = {}
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -96,10 +97,12 @@ class WorkCalendar:
             return -self.workdays_between(end, start)
         if start.year == end.year:
             return self._upto(end) - self._upto(start)
-        total = self._table(start.year)[-1] - self._upto(start)
-        for year in range(start.year + 1, end.year):
-            total += self._table(year)[-1]
-        return total + self._upto(end)
+        between = (start.year, end.year)
+        middle = self._whole_years.get(between)
+        if middle is None:  # the years wholly between: summed once per pair of years
+            middle = self._whole_years[between] = sum(self._table(year)[-1]
+                                                      for year in range(start.year + 1, end.year))
+        return self._table(start.year)[-1] - self._upto(start) + middle + self._upto(end)
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``start`` (``start`` itself for 0)."""
