@@ -8,6 +8,9 @@ file) to the same four sheets, without styles. Goal: at most 1.5x.
 Import: an office-style ledger of ``--rows`` rows (title rows, 序号, text dates, several
 units in a cell) read and imported into an empty database. Goal: seconds.
 Prints the median of ``--runs`` runs of each. Not part of the test run (bench_*.py).
+
+The whole set of benchmarks (``python -m tests.benchmarks``) runs these same
+measurements through ``measure_export`` and ``measure_import``.
 """
 
 from __future__ import annotations
@@ -28,13 +31,22 @@ from duban_desktop.io.ledger_export import export_ledger
 from duban_desktop.io.ledger_import import import_ledger, read_ledger
 
 
+def timed(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
 def median_time(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(timed(work) for _ in range(runs))
+
+
+def read_cells(path: Path) -> dict[str, list[tuple]]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    finally:
+        book.close()
 
 
 def bare_openpyxl(cells: dict[str, list[tuple]], dest: Path) -> None:
@@ -44,6 +56,20 @@ def bare_openpyxl(cells: dict[str, list[tuple]], dest: Path) -> None:
         for row in rows:
             ws.append(row)
     wb.save(dest)
+
+
+def measure_export(folder: Path, runs: int) -> dict:
+    """Our export of the open database and bare openpyxl writing the same cells, run in
+    turns (ours, bare, ours, bare...) so both see the same machine; times in seconds."""
+    ours_path, bare_path = folder / "ours.xlsx", folder / "bare.xlsx"
+    ours = [timed(lambda: export_ledger(ours_path))]
+    cells = read_cells(ours_path)
+    bare = [timed(lambda: bare_openpyxl(cells, bare_path))]
+    for _ in range(runs - 1):
+        ours.append(timed(lambda: export_ledger(ours_path)))
+        bare.append(timed(lambda: bare_openpyxl(cells, bare_path)))
+    return {"ours": ours, "bare": bare, "cells": sum(len(r) for rows in cells.values() for r in rows),
+            "rows": {name: len(rows) for name, rows in cells.items()}}
 
 
 def office_ledger(path: Path, rows: int) -> None:
@@ -68,6 +94,30 @@ def office_ledger(path: Path, rows: int) -> None:
     wb.save(path)
 
 
+def measure_import(folder: Path, rows: int, runs: int) -> dict:
+    """Read and import an office ledger of ``rows`` rows into a new database each run
+    (the database that was open before is closed)."""
+    ledger_file = folder / "office.xlsx"
+    office_ledger(ledger_file, rows)
+    total, read, write = [], [], []
+    close_database()
+    for _ in range(runs):
+        open_database(folder / f"import-{time.perf_counter_ns()}.sqlite")
+        try:
+            t0 = time.perf_counter()
+            ledger = read_ledger(ledger_file)
+            t1 = time.perf_counter()
+            _, result = import_ledger(ledger, skip_errors=True)
+            t2 = time.perf_counter()
+            assert result.created >= rows * 0.9, result
+        finally:
+            close_database()
+        total.append(t2 - t0)
+        read.append(t1 - t0)
+        write.append(t2 - t1)
+    return {"total": total, "read": read, "write": write}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
@@ -76,45 +126,18 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
 
-    db = folder / "demo.sqlite"
-    open_database(db)
+    open_database(folder / "demo.sqlite")
     start = time.perf_counter()
     demo.generate(items=args.items, cases=max(40, args.items // 100), seed=2026)
     print(f"demo database: {args.items} items in {time.perf_counter() - start:.1f} s")
-    ours = folder / "ours.xlsx"
-    export = median_time(lambda: export_ledger(ours), args.runs)
-    close_database()
-    book = load_workbook(ours, read_only=True)
-    cells = {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
-    book.close()
-    count = sum(len(r) for rows in cells.values() for r in rows)
-    bare = median_time(lambda: bare_openpyxl(cells, folder / "bare.xlsx"), args.runs)
-    print(f"export {args.items} items ({count} cells): ours {export:.2f} s, "
-          f"bare openpyxl write_only {bare:.2f} s, ratio {export / bare:.2f} (goal <= 1.5)")
-
-    ledger_file = folder / "office.xlsx"
-    office_ledger(ledger_file, args.rows)
-
-    def one_import():
-        target = folder / f"import-{time.perf_counter_ns()}.sqlite"
-        open_database(target)
-        try:
-            t0 = time.perf_counter()
-            ledger = read_ledger(ledger_file)
-            t1 = time.perf_counter()
-            _, result = import_ledger(ledger, skip_errors=True)
-            t2 = time.perf_counter()
-            assert result.created >= args.rows * 0.9, result
-            one_import.parts.append((t1 - t0, t2 - t1))
-        finally:
-            close_database()
-
-    one_import.parts = []
-    total = median_time(one_import, args.runs)
-    read = statistics.median(p[0] for p in one_import.parts)
-    write = statistics.median(p[1] for p in one_import.parts)
-    print(f"import {args.rows} rows: {total:.2f} s (reading the file {read:.2f} s, "
-          f"checking and writing {write:.2f} s)")
+    export = measure_export(folder, args.runs)
+    ours, bare = statistics.median(export["ours"]), statistics.median(export["bare"])
+    print(f"export {args.items} items ({export['cells']} cells): ours {ours:.2f} s, "
+          f"bare openpyxl write_only {bare:.2f} s, ratio {ours / bare:.2f} (goal <= 1.5)")
+    imported = measure_import(folder, args.rows, args.runs)
+    print(f"import {args.rows} rows: {statistics.median(imported['total']):.2f} s "
+          f"(reading the file {statistics.median(imported['read']):.2f} s, "
+          f"checking and writing {statistics.median(imported['write']):.2f} s)")
 
 
 if __name__ == "__main__":
