@@ -88,31 +88,30 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
     found: list[Alert] = []
     append = found.append
     in_progress = SupervisionItem.state == "in_progress"
-    # many alerts share a date: count the working days once per date
-    remaining: dict[dt.date, int] = {}
-    waited: dict[dt.date, int] = {}
+    # Many alerts share a date: each date as stored is read, and its working days
+    # counted, once (one dictionary lookup per row after that).
+    ahead: dict = {}  # stored deadline -> (date, level, working days)
+    behind: dict = {}  # stored date -> (date, working days since)
+    ahead_get, behind_get = ahead.get, behind.get
 
-    def left_until(day: dt.date) -> int:
-        days = remaining.get(day)
-        if days is None:
-            days = remaining[day] = calendar.remaining(today, day)
-        return days
+    def deadline_of(stored):
+        day = stored_date(stored)
+        found = ahead[stored] = (day, "overdue" if day < today else "due_soon",
+                                 abs(calendar.remaining(today, day)))
+        return found
 
-    def days_since(day: dt.date) -> int:
-        days = waited.get(day)
-        if days is None:
-            days = waited[day] = calendar.workdays_between(day, today)
-        return days
+    def since(stored):
+        day = stored_date(stored)
+        found = behind[stored] = (day, calendar.workdays_between(day, today))
+        return found
 
     if "overdue" in levels or "due_soon" in levels:
         horizon = due_soon_horizon(calendar, today, settings.get("due_soon_days"))
-        for item_id, number, title, deadline, unit_name in _raw(
+        for item_id, number, title, stored, unit_name in _raw(
                 _item_query(in_progress, SupervisionItem.deadline <= horizon)):
-            deadline = stored_date(deadline)
-            level = "overdue" if deadline < today else "due_soon"
+            deadline, level, days = ahead_get(stored) or deadline_of(stored)
             if level in levels:
-                append(Alert(level, "item", item_id, number, title, unit_name, deadline,
-                             abs(left_until(deadline))))
+                append(Alert(level, "item", item_id, number, title, unit_name, deadline, days))
 
     if "reply_overdue" in levels:
         # the latest urge of each item in progress (a correlated lookup on the urge index)
@@ -127,10 +126,10 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                         SupervisionItem.result_reported_on.is_null()
                         | (SupervisionItem.result_reported_on < Urge.urged_on))
                  .order_by(Urge.reply_by, SupervisionItem.id))
-        for reply_by, item_id, number, title, deadline, unit_name in _raw(query):
-            reply_by = stored_date(reply_by)
+        for stored, item_id, number, title, deadline, unit_name in _raw(query):
+            reply_by, days = behind_get(stored) or since(stored)
             append(Alert("reply_overdue", "item", item_id, number, title, unit_name,
-                         stored_date(deadline), max(1, days_since(reply_by)), reply_by))
+                         (ahead_get(deadline) or deadline_of(deadline))[0], max(1, days), reply_by))
 
     if "awaiting_review" in levels:
         cutoff = waited_cutoff(calendar, today, settings.get("review_wait_days"))
@@ -141,10 +140,10 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                  .where(SupervisionItem.state == "awaiting_review",
                         SupervisionItem.result_reported_on <= cutoff)
                  .order_by(SupervisionItem.result_reported_on, SupervisionItem.id))
-        for item_id, number, title, deadline, reported, unit_name in _raw(query):
-            reported = stored_date(reported)
+        for item_id, number, title, deadline, stored, unit_name in _raw(query):
+            reported, days = behind_get(stored) or since(stored)
             append(Alert("awaiting_review", "item", item_id, number, title, unit_name,
-                         stored_date(deadline), days_since(reported), reported))
+                         (ahead_get(deadline) or deadline_of(deadline))[0], days, reported))
 
     if "coordination_overdue" in levels:
         query = (CoordinationCase
@@ -153,10 +152,9 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                  .where(CoordinationCase.state.in_(("intake", "verification", "consultation")),
                         CoordinationCase.deadline < today)
                  .order_by(CoordinationCase.deadline, CoordinationCase.id))
-        for case_id, number, title, deadline, requester in _raw(query):
-            deadline = stored_date(deadline)
-            append(Alert("coordination_overdue", "case", case_id, number, title, requester,
-                         deadline, abs(left_until(deadline))))
+        for case_id, number, title, stored, requester in _raw(query):
+            deadline, _level, days = ahead_get(stored) or deadline_of(stored)
+            append(Alert("coordination_overdue", "case", case_id, number, title, requester, deadline, days))
     return found
 
 
