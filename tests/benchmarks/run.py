@@ -237,20 +237,40 @@ def counts(path: Path) -> dict:
 # ------------------------------------------------------------------ the measures
 
 
-def measure_start(db: Path, data_dir: Path, repeat: int, exit_ms: int = 1500) -> dict:
+def empty_db(folder: Path) -> Path:
+    """A database with no items (the office's name set, so no first-start welcome)."""
+    from duban_desktop.db import close_database, open_database
+    from duban_desktop.domain import settings
+
+    path = folder / "empty.sqlite"
+    if not path.exists():
+        open_database(path)
+        settings.update({"office_name": "青山县人民政府办公室"})
+        close_database()
+    return path
+
+
+def measure_start(db: Path, data_dir: Path, repeat: int, exit_ms: int = 1500, *, context: Path | None = None) -> dict:
     """Ours and the bare window in turns, after one unmeasured start of each (the disk
-    cache warm, as at a user's second start)."""
+    cache warm, as at a user's second start). With ``context`` (a folder), also, for
+    reading the figure: the floor (floor_window.py on the same database) and ours on an
+    empty database."""
     env = child_env(data_dir, DUBAN_SMOKE_EXIT_MS=exit_ms)
-    ours_cmd = [sys.executable, "-m", "duban_desktop", "--db", str(db)]
-    bare_cmd = [sys.executable, str(HERE / "bare_window.py")]
-    timed_start(ours_cmd, env, "main window shown")
-    timed_start(bare_cmd, env, "bare window shown")
-    ours, bare = [], []
+    runs = {"bare": ([sys.executable, str(HERE / "bare_window.py")], "bare window shown"),
+            "ours": ([sys.executable, "-m", "duban_desktop", "--db", str(db)], "main window shown")}
+    if context is not None:
+        runs["floor"] = ([sys.executable, str(HERE / "floor_window.py"), str(db)], "floor window shown")
+        runs["ours_empty"] = ([sys.executable, "-m", "duban_desktop", "--db", str(empty_db(context))],
+                              "main window shown")
+    for cmd, marker in runs.values():
+        timed_start(cmd, env, marker)
+    found: dict[str, list] = {name: [] for name in runs}
     for n in range(repeat):
-        pair = [(bare, bare_cmd, "bare window shown"), (ours, ours_cmd, "main window shown")]
-        for runs, cmd, marker in pair if n % 2 == 0 else reversed(pair):
-            runs.append(timed_start(cmd, env, marker))
-    return {"ours": ours, "bare": bare}
+        order = list(runs) if n % 2 == 0 else list(reversed(runs))
+        for name in order:
+            cmd, marker = runs[name]
+            found[name].append(timed_start(cmd, env, marker))
+    return found
 
 
 def measure_backup(db: Path, data_dir: Path) -> dict:
@@ -382,6 +402,12 @@ def report(results: dict, args) -> tuple[str, list[dict]]:
         row(f"start to a usable window, register filled ({items} items)",
             f"bare PySide6 window {bare:.3f} s ({_spread(s['bare'])})",
             f"{ours:.3f} s ({_spread(s['ours'])}) = {ours / bare:.2f}x", "at most 2x", ours / bare <= 2)
+        for key, label in (("floor", "  … for reading it: the floor (PySide6, peewee, the same ids in one table; "
+                                     "floor_window.py)"),
+                           ("ours_empty", "  … for reading it: the program on an empty database")):
+            if s.get(key):
+                value = median(r["seconds"] for r in s[key])
+                row(label, "—", f"{value:.3f} s = {value / bare:.2f}x", "—", None)
     if "window" in results:
         keys = results["window"]["keystrokes"]
         every = [k["ms"] for k in keys]
@@ -489,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
     backups.daily_backup(db)  # today's backup exists: the measured starts are not a day's first
 
     steps = [
-        ("start", lambda: measure_start(db, data_dir, args.repeat)),
+        ("start", lambda: measure_start(db, data_dir, args.repeat, context=work)),
         ("window", lambda: measure_window(db, data_dir, args.repeat)),
         ("alerts", lambda: measure_alerts(db, data_dir, args.repeat)),
         ("memory", lambda: measure_memory(db, data_dir)),
