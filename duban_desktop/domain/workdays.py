@@ -41,8 +41,10 @@ class WorkCalendar:
         self.overrides = dict(overrides or {})
         self._office_years = {d.year for d in self.overrides}
         self._cum: dict[int, list[int]] = {}
-        self._first: dict[int, int] = {}  # year -> ordinal of its 1 January
-        self._whole_years: dict[tuple[int, int], int] = {}
+        # one running count over whole years (first ordinal, last ordinal, counts): a
+        # count between two dates is two list lookups, however many years apart
+        self._span: tuple[int, int, list[int]] = (0, -1, [])
+        self._span_years = (0, -1)
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -81,28 +83,30 @@ class WorkCalendar:
             self._cum[year] = table
         return table
 
-    def _upto(self, day: dt.date) -> int:
-        year = day.year
-        table = self._cum.get(year)
-        if table is None:
-            table = self._table(year)
-        first = self._first.get(year)
-        if first is None:
-            first = self._first[year] = dt.date(year, 1, 1).toordinal()
-        return table[day.toordinal() - first]
+    def _widen(self, year: int) -> None:
+        """Make the running count cover ``year`` (and every year up to the ones it has)."""
+        low, high = self._span_years
+        low, high = (year, year) if high < low else (min(low, year), max(high, year))
+        counts: list[int] = []
+        total = 0
+        for each in range(low, high + 1):
+            table = self._table(each)
+            counts.extend(total + n for n in table)
+            total += table[-1]
+        self._span = (dt.date(low, 1, 1).toordinal(), dt.date(high, 12, 31).toordinal(), counts)
+        self._span_years = (low, high)
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.workdays_between(end, start)
-        if start.year == end.year:
-            return self._upto(end) - self._upto(start)
-        between = (start.year, end.year)
-        middle = self._whole_years.get(between)
-        if middle is None:  # the years wholly between: summed once per pair of years
-            middle = self._whole_years[between] = sum(self._table(year)[-1]
-                                                      for year in range(start.year + 1, end.year))
-        return self._table(start.year)[-1] - self._upto(start) + middle + self._upto(end)
+        first, last, counts = self._span
+        low, high = start.toordinal(), end.toordinal()
+        if low < first or high > last:  # (both counted from the same start)
+            self._widen(start.year)
+            self._widen(end.year)
+            first, last, counts = self._span
+        return counts[high - first] - counts[low - first]
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``start`` (``start`` itself for 0)."""
