@@ -303,7 +303,7 @@ def _items(rng, count, first, now, days, unit_ids, names, persons, tasks, me, bu
                    registrar=rng.choice(SECRETARIES), urge_count=0,
                    created_at=dt.datetime.combine(reg, dt.time(10, 0)),
                    updated_at=dt.datetime.combine(reg, dt.time(10, 0)),
-                   content=f"围绕{topic},明确任务分工和时间节点,确保按期完成。",
+                   content=(f"落实协调事项{task.number}的处理决定,{task.task}。" if task else f"围绕{topic},明确任务分工和时间节点,确保按期完成。"),
                    case_task=task.id if task else None,
                    basis=f"{task.number} 会议纪要" if task else rng.choice(
                        ["县政府第12次常务会议", "《政务信息》第35期", "市政府督查通知", "县委县政府工作要点", ""]))
