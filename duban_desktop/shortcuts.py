@@ -23,7 +23,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +156,8 @@ def _write(path: Path, text: str) -> None:
 
 def _trust(path: Path) -> None:
     """GNOME shows an untrusted desktop launcher as a text file; mark ours trusted."""
+    import subprocess  # only when a shortcut is made
+
     gio = shutil.which("gio")
     if gio is None:
         return
@@ -199,6 +200,8 @@ def windows_script(launcher: Launcher, *, desktop_dir: Path | None = None,
                    menu_dir: Path | None = None) -> str:
     """The PowerShell that makes both .lnk files and prints each path (base64 of UTF-8,
     so no console code page can garble a Chinese folder name)."""
+    import subprocess  # only when a shortcut is made
+
     menu = _ps(menu_dir) if menu_dir else "[Environment]::GetFolderPath('Programs')"
     desktop = _ps(desktop_dir) if desktop_dir else "[Environment]::GetFolderPath('Desktop')"
     target, *args = launcher.command
@@ -232,6 +235,8 @@ def windows_command(script: str) -> list[str]:
 
 def create_windows_shortcuts(*, desktop_dir: Path | None = None, menu_dir: Path | None = None,
                              launcher: Launcher | None = None) -> list[Path]:
+    import subprocess  # only when a shortcut is made
+
     launcher = launcher or current_launcher("win32")
     command = windows_command(windows_script(launcher, desktop_dir=desktop_dir, menu_dir=menu_dir))
     try:

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee as pw
-from playhouse.db_url import connect as connect_url
 
 from . import backup as backups
 from . import migrations
@@ -133,6 +132,9 @@ def _bring_to_current(db: pw.Database, version: int, path: Path | None) -> None:
 
 
 def _open_server(url: str) -> pw.Database:
+    # playhouse.db_url imports every server's extension: only when a URL is given
+    from playhouse.db_url import connect as connect_url
+
     try:
         db = connect_url(url)
     except (RuntimeError, ValueError, ImportError) as exc:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import peewee as pw
 
+from ..db.ids import rows_of
 from ..db.models import CoordinationCase, SupervisionItem, Unit, Urge
 from . import settings
 from .dates import stored_date
@@ -74,13 +75,6 @@ def _item_query(*conditions):
             .order_by(SupervisionItem.deadline, SupervisionItem.id))
 
 
-def _raw(query):
-    """The query's rows as plain tuples: no peewee row objects and no per-value
-    conversion (dates come back as stored; ``stored_date`` reads them). Thousands of
-    alerts stay in the milliseconds."""
-    return SupervisionItem._meta.database.execute(query)
-
-
 def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None = None,
                    levels: tuple[str, ...] = tuple(LEVELS)) -> list[Alert]:
     today = today or dt.date.today()
@@ -107,7 +101,7 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
 
     if "overdue" in levels or "due_soon" in levels:
         horizon = due_soon_horizon(calendar, today, settings.get("due_soon_days"))
-        for item_id, number, title, stored, unit_name in _raw(
+        for item_id, number, title, stored, unit_name in rows_of(
                 _item_query(in_progress, SupervisionItem.deadline <= horizon)):
             deadline, level, days = ahead_get(stored) or deadline_of(stored)
             if level in levels:
@@ -126,7 +120,7 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                         SupervisionItem.result_reported_on.is_null()
                         | (SupervisionItem.result_reported_on < Urge.urged_on))
                  .order_by(Urge.reply_by, SupervisionItem.id))
-        for stored, item_id, number, title, deadline, unit_name in _raw(query):
+        for stored, item_id, number, title, deadline, unit_name in rows_of(query):
             reply_by, days = behind_get(stored) or since(stored)
             append(Alert("reply_overdue", "item", item_id, number, title, unit_name,
                          (ahead_get(deadline) or deadline_of(deadline))[0], max(1, days), reply_by))
@@ -140,7 +134,7 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                  .where(SupervisionItem.state == "awaiting_review",
                         SupervisionItem.result_reported_on <= cutoff)
                  .order_by(SupervisionItem.result_reported_on, SupervisionItem.id))
-        for item_id, number, title, deadline, stored, unit_name in _raw(query):
+        for item_id, number, title, deadline, stored, unit_name in rows_of(query):
             reported, days = behind_get(stored) or since(stored)
             append(Alert("awaiting_review", "item", item_id, number, title, unit_name,
                          (ahead_get(deadline) or deadline_of(deadline))[0], days, reported))
@@ -152,7 +146,7 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                  .where(CoordinationCase.state.in_(("intake", "verification", "consultation")),
                         CoordinationCase.deadline < today)
                  .order_by(CoordinationCase.deadline, CoordinationCase.id))
-        for case_id, number, title, stored, requester in _raw(query):
+        for case_id, number, title, stored, requester in rows_of(query):
             deadline, _level, days = ahead_get(stored) or deadline_of(stored)
             append(Alert("coordination_overdue", "case", case_id, number, title, requester, deadline, days))
     return found

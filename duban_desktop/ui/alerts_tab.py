@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
@@ -27,6 +29,7 @@ from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
 from . import exports
+from .preload import MISSING, alerts_key
 from .table_models import BACKGROUND, DISPLAY, FOREGROUND, RED, SELECTABLE, TOOLTIP, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
@@ -145,10 +148,12 @@ class AlertsTab(QWidget):
     data_changed = Signal()
     count_changed = Signal(int)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, load: bool = True):
+        """``load``: compute the alerts now (the window loads them after it is built)."""
         super().__init__(parent)
         self.read_only = False
         self.alerts = []
+        self.preload = None  # the alerts a worker computed at start (ui/preload.py)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -188,10 +193,15 @@ class AlertsTab(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(self.buttons)
-        self.refresh()
+        if load:
+            self.refresh()
 
     def refresh(self) -> None:
-        self.alerts = compute_alerts()
+        found = MISSING
+        if self.preload is not None:
+            found = self.preload.take(alerts_key(dt.date.today()))
+            self.preload = None
+        self.alerts = compute_alerts() if found is MISSING else found
         notice = calendar_notice()
         self.notice.setText(f"注意:{notice}" if notice else "")
         self.notice.setVisible(bool(notice))

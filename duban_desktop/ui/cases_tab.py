@@ -42,6 +42,7 @@ class StepStrip(QWidget):
                 row.addWidget(arrow)
             label = QLabel(text)
             label.setObjectName("step")
+            label.setProperty("state", "todo")  # before its first polish: no re-polish at start
             label.setMinimumWidth(56)
             row.addWidget(label)
             self.labels[code] = label
@@ -60,9 +61,10 @@ class StepStrip(QWidget):
                 state = "stopped" if case.state in ("declined", "escalated", "voided") else "current"
             else:
                 state = "todo"
-            label.setProperty("state", state)
-            label.style().unpolish(label)
-            label.style().polish(label)
+            if label.property("state") != state:  # re-polish only what changed
+                label.setProperty("state", state)
+                label.style().unpolish(label)
+                label.style().polish(label)
         if case is not None and case.state in ("declined", "escalated", "voided"):
             self.labels[current].setText(f"{CASE_STEPS[current]}({CASE_STATES[case.state]})")
         else:

@@ -226,6 +226,7 @@ class ListTab(QWidget):
         store = ui_settings()
         store.setValue(f"{self.SETTINGS_KEY}/splitter", self.splitter.saveState())
         store.setValue(f"{self.SETTINGS_KEY}/header", self.table.horizontalHeader().saveState())
+        store.setValue(f"{self.SETTINGS_KEY}/sort", self.model.sort_setting())  # read at start (ui/start.py)
 
     def restore_state(self) -> None:
         store = ui_settings()

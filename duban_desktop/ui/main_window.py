@@ -35,13 +35,17 @@ def _templates_page():
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db_label: str = "", read_only: bool = False, parent: QWidget | None = None):
+    def __init__(self, db_label: str = "", read_only: bool = False, parent: QWidget | None = None,
+                 preload=None):
+        """``preload``: the first screen's data being read on a worker (ui/preload.py);
+        the lists take it when they first load, after the window is built."""
         super().__init__(parent)
         self.db_label = db_label
         self.read_only = read_only
         self.cases = CasesTab()
         self.register = RegisterTab()
-        self.alerts = AlertsTab()
+        self.alerts = AlertsTab(load=False)
+        self.register.model.preload = self.cases.model.preload = self.alerts.preload = preload
         for tab in (self.cases, self.register, self.alerts):
             tab.read_only = read_only
         self.tabs = QTabWidget()
@@ -71,6 +75,7 @@ class MainWindow(QMainWindow):
         self.extra_settings_pages = [_templates_page]
         self._build_actions()
         self.restore_state()  # first: the restored sort order is the one queried
+        self.alerts.refresh()
         self.cases.apply_filter()
         self.register.apply_filter()
         self.refresh_status()

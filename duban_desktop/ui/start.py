@@ -1,5 +1,9 @@
 """Starting the window: application, translation, one copy per database, opening the
-database (with a way out when it cannot be opened), the daily backup, the window."""
+database (with a way out when it cannot be opened), the window, and after its first
+paint the daily backup and, for a new database, the welcome.
+
+The window's modules load only once the database is open: by then a worker thread is
+reading the first screen's data (ui/preload.py), and the imports overlap with it."""
 
 from __future__ import annotations
 
@@ -20,18 +24,25 @@ from ..db import DatabaseError, close_database, open_database
 from ..db import backup as backups
 from ..db.connection import sqlite_target
 from ..db.errors import is_storage_failure
-from ..domain import demo as demo_data
+from ..domain import case_list, ledger
 from ..logsetup import setup_logging
 from ..paths import default_db_path
 from .icons import apply_app_icon
-from .main_window import MainWindow
+from .preload import Preload, first_screen
+from .settings_store import ui_settings
 from .style import apply_style
 
 log = logging.getLogger(__name__)
 
 
 def make_app() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        # the style by name on the command line: setStyle() would hand back a QStyle,
+        # and PySide builds its Python class (all its enums) only to return it
+        app = QApplication(sys.argv[:1] + ["-style", "fusion"])
+    elif app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("DubanDesktop")
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
@@ -124,6 +135,8 @@ def daily_backup_in_background(path: Path) -> None:
 
 def welcome_if_new(window, read_only: bool) -> None:
     """The first-start welcome; its dialog code loads only for a new, empty database."""
+    from ..domain import demo as demo_data
+
     try:
         empty = not read_only and demo_data.is_empty()
     except Exception:  # noqa: BLE001 - a welcome must never stop the program from starting
@@ -160,6 +173,19 @@ class _FirstPaint(QObject):
             self.done()
 
 
+def first_screen_preload() -> Preload:
+    """Start reading the alerts and both lists, in the order the window restores."""
+    store = ui_settings()
+    sorts = []
+    for key, known in (("register", ledger.SORT_KEYS), ("cases", case_list.SORT_KEYS)):
+        stored = str(store.value(f"{key}/sort", "")).split()
+        if len(stored) == 2 and stored[0] in known and stored[1] in ("asc", "desc"):
+            sorts.append((stored[0], stored[1] == "desc"))
+        else:
+            sorts.append(("number", True))  # the lists' default: newest first
+    return first_screen(*sorts)
+
+
 def run_gui(db: str | None = None, demo: bool = False) -> int:
     log_file = setup_logging()
     app = make_app()
@@ -187,9 +213,15 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
             if target is None:
                 return 1
     if demo:
+        from ..domain import demo as demo_data
+
         demo_data.generate()
     path = sqlite_target(target)
-    window = MainWindow(str(path or target), read_only=read_only)
+    preload = first_screen_preload()
+    from .main_window import MainWindow  # while the worker reads
+
+    window = MainWindow(str(path or target), read_only=read_only, preload=preload)
+    preload.finish()
     window._duban_lock = lock  # keep the lock for the whole run
     smoke = os.environ.get("DUBAN_SMOKE_EXIT_MS")
 
@@ -203,10 +235,10 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         # never competes with the start
         if path is not None and not read_only:
             daily_backup_in_background(path)
+        welcome_if_new(window, read_only)
 
     window._duban_first_paint = _FirstPaint(window, shown)
     window.show()
-    welcome_if_new(window, read_only)
     if smoke:  # packaging and start-up checks: show the window, then leave cleanly
         QTimer.singleShot(int(smoke), app.quit)
     try:

@@ -47,5 +47,4 @@ def apply_style(app: QApplication) -> None:
             font.setPointSize(10)
             app.setFont(font)
             break
-    app.setStyle("Fusion")
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(STYLE)  # over Fusion (ui/start.py: make_app)

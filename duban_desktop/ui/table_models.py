@@ -29,6 +29,7 @@ from ..domain import case_list, ledger, settings
 from ..domain.dates import format_cn
 from ..domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
 from ..domain.workdays import current_calendar
+from . import preload as preloads
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +110,16 @@ class LazyTableModel(QAbstractTableModel):
         # False until the first reload(): setting up the view (sort indicator, restored
         # header state) only records the sort instead of querying once per step
         self.live = False
+        # the ids a worker read at start (ui/preload.py), taken by the first reload if
+        # it asks the same question
+        self.preload: preloads.Preload | None = None
 
     # --- subclasses
     def query_ids(self, sort: str, descending: bool) -> list[int]:
+        raise NotImplementedError
+
+    def preload_key(self, sort: str, descending: bool) -> tuple:
+        """The question query_ids(sort, descending) answers, as ui/preload.py files it."""
         raise NotImplementedError
 
     def fetch(self, ids: list[int]) -> dict[int, object]:
@@ -137,8 +145,18 @@ class LazyTableModel(QAbstractTableModel):
         if background:
             QThreadPool.globalInstance().start(
                 _IdQuery(generation, lambda: self.query_ids(sort, descending), self._signals))
-        else:
-            self._apply_ids(generation, self.query_ids(sort, descending))
+            return
+        ids = preloads.MISSING
+        if self.preload is not None:
+            ids = self.preload.take(self.preload_key(sort, descending))
+            self.preload = None
+        if ids is preloads.MISSING:
+            ids = self.query_ids(sort, descending)
+        self._apply_ids(generation, ids)
+
+    def sort_setting(self) -> str:
+        """The sort as the settings keep it (read at start before the window exists)."""
+        return f"{self._sort_key()} {'desc' if self.descending else 'asc'}"
 
     def _apply_ids(self, generation: int, ids: list) -> None:
         if generation != self._latest:
@@ -253,6 +271,9 @@ class ItemTableModel(LazyTableModel):
     def query_ids(self, sort, descending):
         return ledger.item_ids(self.filter, sort, descending, today=self.today)
 
+    def preload_key(self, sort, descending):
+        return preloads.item_ids_key(self.filter, sort, descending, self.today)
+
     def fetch(self, ids):
         return ledger.rows_for(ids)
 
@@ -314,6 +335,9 @@ class CaseTableModel(LazyTableModel):
 
     def query_ids(self, sort, descending):
         return case_list.case_ids(self.filter, sort, descending, today=self.today)
+
+    def preload_key(self, sort, descending):
+        return preloads.case_ids_key(self.filter, sort, descending, self.today)
 
     def fetch(self, ids):
         return case_list.rows_for(ids)

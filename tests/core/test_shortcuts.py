@@ -122,7 +122,7 @@ def test_desktop_copy_is_marked_trusted_where_gio_exists(home, monkeypatch):
     (home / "Desktop").mkdir()
     calls = []
     monkeypatch.setattr(shortcuts.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(shortcuts.subprocess, "run", lambda cmd, **kw: calls.append(cmd))
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append(cmd))
     written = shortcuts.create_linux_shortcuts(launcher=launcher())
     assert calls == [["/usr/bin/gio", "set", str(written[1]), "metadata::trusted", "true"]]
 
@@ -195,26 +195,26 @@ def test_windows_shortcuts_report_the_paths_powershell_printed(monkeypatch):
             r"C:\Users\Wu\OneDrive\桌面\督办 Desktop.lnk"]
     out = "\r\n".join(base64.b64encode(p.encode("utf-8")).decode() for p in made).encode()
     seen = []
-    monkeypatch.setattr(shortcuts.subprocess, "run", lambda cmd, **kw: seen.append((cmd, kw)) or Done(stdout=out))
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: seen.append((cmd, kw)) or Done(stdout=out))
     written = shortcuts.create_shortcuts(launcher=WIN, platform="win32")
     assert [str(p) for p in written] == made
     assert seen[0][0][0] == "powershell.exe" and seen[0][1]["timeout"] > 0
 
 
 def test_windows_failures_are_said_in_chinese(monkeypatch):
-    monkeypatch.setattr(shortcuts.subprocess, "run", lambda cmd, **kw: Done(1, stderr=b"Access denied"))
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: Done(1, stderr=b"Access denied"))
     with pytest.raises(ShortcutError, match="创建快捷方式失败"):
         shortcuts.create_shortcuts(launcher=WIN, platform="win32")
 
     def missing(cmd, **kw):
         raise FileNotFoundError(cmd[0])
-    monkeypatch.setattr(shortcuts.subprocess, "run", missing)
+    monkeypatch.setattr(subprocess, "run", missing)
     with pytest.raises(ShortcutError, match="找不到 Windows PowerShell"):
         shortcuts.create_shortcuts(launcher=WIN, platform="win32")
 
     def slow(cmd, **kw):
         raise subprocess.TimeoutExpired(cmd, 120)
-    monkeypatch.setattr(shortcuts.subprocess, "run", slow)
+    monkeypatch.setattr(subprocess, "run", slow)
     with pytest.raises(ShortcutError, match="超时"):
         shortcuts.create_shortcuts(launcher=WIN, platform="win32")
 

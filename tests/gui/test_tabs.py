@@ -114,6 +114,42 @@ def test_window_state_survives_a_restart(qtbot, office, window):
     assert again.register.model.ids[0] == office["calm"].id
 
 
+def test_a_restart_reads_the_first_screen_ahead_in_the_restored_order(qtbot, office, window):
+    from duban_desktop.domain import ledger
+    from duban_desktop.domain.alerts import compute_alerts
+    from duban_desktop.ui import preload as preloads
+    from duban_desktop.ui.main_window import MainWindow
+    from duban_desktop.ui.start import first_screen_preload
+
+    window.register.table.sortByColumn(5, Qt.DescendingOrder)  # 完成时限, latest first
+    window.close()  # keeps the sort for the next start
+    loaded = first_screen_preload()
+    items_key = preloads.item_ids_key(ledger.ItemFilter(), "deadline", True, TODAY)
+    assert items_key in loaded and preloads.alerts_key(TODAY) in loaded
+    again = MainWindow("测试数据库", preload=loaded)
+    qtbot.addWidget(again)
+    # the lists took the worker's answers (each is taken once), and they are what they
+    # would have read themselves
+    assert loaded.take(items_key) is preloads.MISSING
+    assert loaded.take(preloads.alerts_key(TODAY)) is preloads.MISSING
+    assert again.register.model.ids == ledger.item_ids(ledger.ItemFilter(), "deadline", True, today=TODAY)
+    assert again.register.model.ids[0] == office["calm"].id
+    assert again.alerts.alerts == compute_alerts() and len(again.alerts.alerts) == 3
+    assert again.tabs.currentWidget() is again.alerts
+
+
+def test_a_start_with_an_unknown_stored_sort_reads_the_default_order(qtbot, db):
+    from duban_desktop.domain import ledger
+    from duban_desktop.ui import preload as preloads
+    from duban_desktop.ui.settings_store import ui_settings
+    from duban_desktop.ui.start import first_screen_preload
+
+    ui_settings().setValue("register/sort", "月亮 desc")
+    loaded = first_screen_preload()
+    assert preloads.item_ids_key(ledger.ItemFilter(), "number", True, TODAY) in loaded
+    loaded.finish()
+
+
 def test_settings_survive_a_restart(qtbot, db, tmp_path):
     from duban_desktop.db import close_database, open_database
     from duban_desktop.domain import settings

@@ -1,0 +1,91 @@
+"""The first screen's data, read on a worker thread while the window is being built.
+
+Building the window is Python and Qt on the GUI thread; reading the register's ids and
+computing the alerts is mostly SQLite, which runs without the GIL. So at start the
+worker reads them (its own connection) while the GUI thread imports and builds the
+window, and the window takes the results when it fills its lists.
+
+Each result is filed under the question it answers (what was asked, with which filter,
+sort and day). A list that asks anything else, or finds the worker failed, reads for
+itself: the preload can make the start faster, never different. Every query the worker
+runs returns one row (ids and rows come back as one string, db/ids.py): a thread that
+steps a cursor row by row would wait for the GIL after every row while the GUI thread
+is busy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Hashable
+
+from ..db import database
+from ..domain import alerts, case_list, ledger
+
+log = logging.getLogger(__name__)
+
+MISSING = object()  # what take() returns for a question it has no answer to
+
+
+def item_ids_key(f: ledger.ItemFilter, sort: str, descending: bool, today: dt.date) -> tuple:
+    return ("item_ids", f, sort, descending, today)
+
+
+def case_ids_key(f: case_list.CaseFilter, sort: str, descending: bool, today: dt.date) -> tuple:
+    return ("case_ids", f, sort, descending, today)
+
+
+def alerts_key(today: dt.date) -> tuple:
+    return ("alerts", today)
+
+
+class Preload:
+    """Runs ``jobs`` (question -> function) in order on one worker thread."""
+
+    def __init__(self, jobs: dict[Hashable, Callable[[], object]]):
+        self._jobs = dict(jobs)
+        self._results: dict[Hashable, object] = {}
+        self._thread = threading.Thread(target=self._run, name="first-screen", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for key, job in self._jobs.items():
+                try:
+                    self._results[key] = job()
+                except Exception:  # noqa: BLE001 - the list then reads for itself
+                    log.exception("reading %s ahead failed", key[0])
+        finally:
+            if not database.is_closed():
+                database.close()  # this thread's own connection
+
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether this preload reads the answer to ``key``."""
+        return key in self._jobs
+
+    def take(self, key: Hashable) -> object:
+        """The answer to ``key`` (once), or MISSING."""
+        if key not in self._jobs:
+            return MISSING
+        self.finish()
+        return self._results.pop(key, MISSING)
+
+    def finish(self) -> None:
+        """Wait for the worker."""
+        self._thread.join()
+
+
+def first_screen(register_sort: tuple[str, bool], cases_sort: tuple[str, bool],
+                 today: dt.date | None = None) -> Preload:
+    """Start reading what the window shows first: the alerts, the whole register and the
+    coordination list (unfiltered, as the window opens them) in their restored order."""
+    today = today or dt.date.today()
+    item_filter, case_filter = ledger.ItemFilter(), case_list.CaseFilter()
+    return Preload({
+        item_ids_key(item_filter, *register_sort, today):
+            lambda: ledger.item_ids(item_filter, *register_sort, today=today),
+        alerts_key(today): lambda: alerts.compute_alerts(today),
+        case_ids_key(case_filter, *cases_sort, today):
+            lambda: case_list.case_ids(case_filter, *cases_sort, today=today),
+    })
