@@ -38,7 +38,7 @@ def rows_of(query: pw.SelectQuery) -> list:
     number or NULL."""
     db = database.obj
     if isinstance(db, pw.SqliteDatabase):
-        columns = list(query._returning)
+        columns = list(query.selected_columns)
         sql, params = query.clone().select(*(c.alias(f"c{n}") for n, c in enumerate(columns))).sql()
         values = ", ".join(f"found.c{n}" for n in range(len(columns)))
         text = db.execute_sql(f"SELECT json_group_array(json_array({values})) FROM ({sql}) AS found",

@@ -29,7 +29,7 @@ from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
 from . import exports
-from .preload import MISSING, alerts_key
+from .preload import alerts_key
 from .table_models import BACKGROUND, DISPLAY, FOREGROUND, RED, SELECTABLE, TOOLTIP, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
@@ -197,11 +197,11 @@ class AlertsTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        found = MISSING
-        if self.preload is not None:
-            found = self.preload.take(alerts_key(dt.date.today()))
+        if self.preload is None:
+            self.alerts = compute_alerts()
+        else:
+            self.alerts = self.preload.answer(alerts_key(dt.date.today()), compute_alerts)
             self.preload = None
-        self.alerts = compute_alerts() if found is MISSING else found
         notice = calendar_notice()
         self.notice.setText(f"注意:{notice}" if notice else "")
         self.notice.setVisible(bool(notice))

@@ -28,16 +28,29 @@ log = logging.getLogger(__name__)
 MISSING = object()  # what take() returns for a question it has no answer to
 
 
-def item_ids_key(f: ledger.ItemFilter, sort: str, descending: bool, today: dt.date) -> tuple:
-    return ("item_ids", f, sort, descending, today)
-
-
-def case_ids_key(f: case_list.CaseFilter, sort: str, descending: bool, today: dt.date) -> tuple:
-    return ("case_ids", f, sort, descending, today)
+def ids_key(f: ledger.ItemFilter | case_list.CaseFilter, sort: str, descending: bool,
+            today: dt.date) -> tuple:
+    """The register's or the coordination list's ids (the filter's class tells which)."""
+    return ("ids", f, sort, descending, today)
 
 
 def alerts_key(today: dt.date) -> tuple:
     return ("alerts", today)
+
+
+def sort_text(sort: str, descending: bool) -> str:
+    """A list's sort as window.ini keeps it, so that the next start knows it before the
+    window exists: "deadline desc"."""
+    return f"{sort} {'desc' if descending else 'asc'}"
+
+
+def read_sort(text: object, known, default: tuple[str, bool]) -> tuple[str, bool]:
+    """The sort kept by sort_text(), or ``default`` if it is missing or not one of
+    ``known``."""
+    parts = str(text or "").split()
+    if len(parts) == 2 and parts[0] in known and parts[1] in ("asc", "desc"):
+        return parts[0], parts[1] == "desc"
+    return default
 
 
 class Preload:
@@ -71,6 +84,11 @@ class Preload:
         self.finish()
         return self._results.pop(key, MISSING)
 
+    def answer(self, key: Hashable, compute: Callable[[], object]) -> object:
+        """The answer to ``key``, or ``compute()`` when there is none."""
+        found = self.take(key)
+        return compute() if found is MISSING else found
+
     def finish(self) -> None:
         """Wait for the worker."""
         self._thread.join()
@@ -83,9 +101,9 @@ def first_screen(register_sort: tuple[str, bool], cases_sort: tuple[str, bool],
     today = today or dt.date.today()
     item_filter, case_filter = ledger.ItemFilter(), case_list.CaseFilter()
     return Preload({
-        item_ids_key(item_filter, *register_sort, today):
+        ids_key(item_filter, *register_sort, today):
             lambda: ledger.item_ids(item_filter, *register_sort, today=today),
         alerts_key(today): lambda: alerts.compute_alerts(today),
-        case_ids_key(case_filter, *cases_sort, today):
+        ids_key(case_filter, *cases_sort, today):
             lambda: case_list.case_ids(case_filter, *cases_sort, today=today),
     })

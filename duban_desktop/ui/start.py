@@ -28,7 +28,7 @@ from ..domain import case_list, ledger
 from ..logsetup import setup_logging
 from ..paths import default_db_path
 from .icons import apply_app_icon
-from .preload import Preload, first_screen
+from .preload import Preload, first_screen, read_sort
 from .settings_store import ui_settings
 from .style import apply_style
 
@@ -176,14 +176,9 @@ class _FirstPaint(QObject):
 def first_screen_preload() -> Preload:
     """Start reading the alerts and both lists, in the order the window restores."""
     store = ui_settings()
-    sorts = []
-    for key, known in (("register", ledger.SORT_KEYS), ("cases", case_list.SORT_KEYS)):
-        stored = str(store.value(f"{key}/sort", "")).split()
-        if len(stored) == 2 and stored[0] in known and stored[1] in ("asc", "desc"):
-            sorts.append((stored[0], stored[1] == "desc"))
-        else:
-            sorts.append(("number", True))  # the lists' default: newest first
-    return first_screen(*sorts)
+    newest_first = ("number", True)  # the lists' default sort (table_models: DEFAULT_SORT)
+    return first_screen(read_sort(store.value("register/sort"), ledger.SORT_KEYS, newest_first),
+                        read_sort(store.value("cases/sort"), case_list.SORT_KEYS, newest_first))
 
 
 def run_gui(db: str | None = None, demo: bool = False) -> int:

@@ -118,10 +118,6 @@ class LazyTableModel(QAbstractTableModel):
     def query_ids(self, sort: str, descending: bool) -> list[int]:
         raise NotImplementedError
 
-    def preload_key(self, sort: str, descending: bool) -> tuple:
-        """The question query_ids(sort, descending) answers, as ui/preload.py files it."""
-        raise NotImplementedError
-
     def fetch(self, ids: list[int]) -> dict[int, object]:
         raise NotImplementedError
 
@@ -146,17 +142,16 @@ class LazyTableModel(QAbstractTableModel):
             QThreadPool.globalInstance().start(
                 _IdQuery(generation, lambda: self.query_ids(sort, descending), self._signals))
             return
-        ids = preloads.MISSING
-        if self.preload is not None:
-            ids = self.preload.take(self.preload_key(sort, descending))
-            self.preload = None
-        if ids is preloads.MISSING:
+        if self.preload is None:
             ids = self.query_ids(sort, descending)
+        else:
+            ids = self.preload.answer(preloads.ids_key(self.filter, sort, descending, self.today),
+                                      lambda: self.query_ids(sort, descending))
+            self.preload = None
         self._apply_ids(generation, ids)
 
     def sort_setting(self) -> str:
-        """The sort as the settings keep it (read at start before the window exists)."""
-        return f"{self._sort_key()} {'desc' if self.descending else 'asc'}"
+        return preloads.sort_text(self._sort_key(), self.descending)
 
     def _apply_ids(self, generation: int, ids: list) -> None:
         if generation != self._latest:
@@ -271,9 +266,6 @@ class ItemTableModel(LazyTableModel):
     def query_ids(self, sort, descending):
         return ledger.item_ids(self.filter, sort, descending, today=self.today)
 
-    def preload_key(self, sort, descending):
-        return preloads.item_ids_key(self.filter, sort, descending, self.today)
-
     def fetch(self, ids):
         return ledger.rows_for(ids)
 
@@ -335,9 +327,6 @@ class CaseTableModel(LazyTableModel):
 
     def query_ids(self, sort, descending):
         return case_list.case_ids(self.filter, sort, descending, today=self.today)
-
-    def preload_key(self, sort, descending):
-        return preloads.case_ids_key(self.filter, sort, descending, self.today)
 
     def fetch(self, ids):
         return case_list.rows_for(ids)

@@ -51,9 +51,9 @@ def test_alerts_read_as_one_string_are_the_same_alerts(db):
 
 
 def first_screen_questions(today):
-    return (preloads.item_ids_key(ledger.ItemFilter(), "deadline", False, today),
+    return (preloads.ids_key(ledger.ItemFilter(), "deadline", False, today),
             preloads.alerts_key(today),
-            preloads.case_ids_key(case_list.CaseFilter(), "number", True, today))
+            preloads.ids_key(case_list.CaseFilter(), "number", True, today))
 
 
 def test_the_worker_reads_what_the_window_would_read(db):
@@ -69,11 +69,22 @@ def test_the_worker_reads_what_the_window_would_read(db):
 def test_another_question_gets_no_answer(db):
     office()
     loaded = preloads.first_screen(("deadline", False), ("number", True), today=TODAY)
-    assert loaded.take(preloads.item_ids_key(ledger.ItemFilter(), "deadline", True, TODAY)) is preloads.MISSING
-    assert loaded.take(preloads.item_ids_key(ledger.ItemFilter(text="事项"), "deadline", False,
+    assert loaded.take(preloads.ids_key(ledger.ItemFilter(), "deadline", True, TODAY)) is preloads.MISSING
+    assert loaded.take(preloads.ids_key(ledger.ItemFilter(text="事项"), "deadline", False,
                                              TODAY)) is preloads.MISSING
+    # the coordination list asked with the register's sort: the filter's class tells them apart
+    assert loaded.take(preloads.ids_key(case_list.CaseFilter(), "deadline", False, TODAY)) is preloads.MISSING
     tomorrow = TODAY + dt.timedelta(days=1)
     assert loaded.take(preloads.alerts_key(tomorrow)) is preloads.MISSING
+    assert loaded.answer(preloads.alerts_key(tomorrow), lambda: "读过了") == "读过了"
+
+
+def test_the_sort_kept_for_the_next_start_reads_back():
+    newest = ("number", True)
+    for sort in (("deadline", False), ("urge_count", True)):
+        assert preloads.read_sort(preloads.sort_text(*sort), ledger.SORT_KEYS, newest) == sort
+    for kept in (None, "", "月亮 desc", "deadline sideways", "deadline", "deadline desc extra"):
+        assert preloads.read_sort(kept, ledger.SORT_KEYS, newest) == newest
 
 
 def test_a_failing_read_leaves_the_question_to_the_window(db, caplog):

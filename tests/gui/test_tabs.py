@@ -124,7 +124,7 @@ def test_a_restart_reads_the_first_screen_ahead_in_the_restored_order(qtbot, off
     window.register.table.sortByColumn(5, Qt.DescendingOrder)  # 完成时限, latest first
     window.close()  # keeps the sort for the next start
     loaded = first_screen_preload()
-    items_key = preloads.item_ids_key(ledger.ItemFilter(), "deadline", True, TODAY)
+    items_key = preloads.ids_key(ledger.ItemFilter(), "deadline", True, TODAY)
     assert items_key in loaded and preloads.alerts_key(TODAY) in loaded
     again = MainWindow("测试数据库", preload=loaded)
     qtbot.addWidget(again)
@@ -146,7 +146,7 @@ def test_a_start_with_an_unknown_stored_sort_reads_the_default_order(qtbot, db):
 
     ui_settings().setValue("register/sort", "月亮 desc")
     loaded = first_screen_preload()
-    assert preloads.item_ids_key(ledger.ItemFilter(), "number", True, TODAY) in loaded
+    assert preloads.ids_key(ledger.ItemFilter(), "number", True, TODAY) in loaded
     loaded.finish()
 
 
