@@ -2,22 +2,36 @@
 
 main(argv): a subcommand goes to the command line; otherwise paths -> logging ->
 open and migrate the database -> window.
+
+Python's cycle collector is off while the program loads: loading allocates a great
+deal (modules, classes, Qt's enums) and frees almost nothing, so each collection
+walks a growing heap for nothing (15-18 ms of a window's start). A command turns
+it back on at once; the window does once it is shown (ui/start.py: collect_again).
 """
 
 from __future__ import annotations
 
+import gc
 import sys
-
-from .logsetup import ensure_streams
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    gc.disable()
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        gc.enable()
+
+
+def _main(argv: list[str]) -> int:
+    from .logsetup import ensure_streams
+
     ensure_streams()
     from . import cli
 
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is not None and first in cli.command_names():
+        gc.enable()
         return cli.run(argv)
     parser = cli.parser.ChineseParser(prog="duban-desktop", description="督办 Desktop:办公室协调督查工作",
                                       epilog="命令行用法:duban-desktop 命令 --help,命令有:"

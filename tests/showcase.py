@@ -13,8 +13,8 @@ from PySide6.QtCore import QTimer
 
 from duban_desktop.db import open_database
 from duban_desktop.domain import demo
+from duban_desktop.ui.application import make_app
 from duban_desktop.ui.main_window import MainWindow
-from duban_desktop.ui.start import make_app
 
 
 def main(what: str) -> int:

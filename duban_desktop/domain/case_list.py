@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from ..db.ids import ids_of
+from ..db.ids import distinct_desc, ids_of
 from ..db.models import CaseParty, ConsultationSession, CoordinationCase, Unit
 from .errors import ValidationError
 from .vocab import CASE_KINDS, CASE_OPEN_STATES, CASE_STATES
@@ -101,6 +101,5 @@ def rows_for(ids: Iterable[int]) -> dict[int, CaseRow]:
 
 
 def years() -> list[int]:
-    query = (CoordinationCase.select(CoordinationCase.seq_year).distinct()
-             .order_by(CoordinationCase.seq_year.desc()).tuples())
-    return [row[0] for row in query]
+    """Registration years present, newest first (db/ids.py: distinct_desc)."""
+    return distinct_desc(CoordinationCase.seq_year)

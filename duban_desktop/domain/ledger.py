@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from ..db import search
-from ..db.ids import ids_of
+from ..db.ids import distinct_desc, ids_of
 from ..db.models import AssistingUnit, SupervisionItem, Unit
 from .errors import ValidationError
 from .vocab import ITEM_OPEN_STATES, ITEM_SOURCES, ITEM_STATES
@@ -159,17 +159,6 @@ def iter_items(f: ItemFilter = ItemFilter(), sort: str = "number", descending: b
 
 
 def years() -> list[int]:
-    """Registration years present, newest first (for the year filter).
-
-    One indexed MAX lookup per year found (on the number index), so the list costs the
-    same with a thousand items as with a million; a DISTINCT would read every item."""
-    found: list[int] = []
-    item = SupervisionItem
-    while True:
-        query = item.select(pw.fn.MAX(item.seq_year))
-        if found:
-            query = query.where(item.seq_year < found[-1])
-        year = query.scalar()
-        if year is None:
-            return found
-        found.append(year)
+    """Registration years present, newest first (for the year filter); one index
+    lookup per year (db/ids.py: distinct_desc)."""
+    return distinct_desc(SupervisionItem.seq_year)

@@ -28,7 +28,6 @@ from ..domain import supervision
 from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
-from . import exports
 from .preload import alerts_key
 from .table_models import BACKGROUND, DISPLAY, FOREGROUND, RED, SELECTABLE, TOOLTIP, YELLOW
 
@@ -254,6 +253,8 @@ class AlertsTab(QWidget):
         return ids
 
     def notices_for_selected(self) -> None:
+        from . import exports  # Word: loaded on first use
+
         exports.export_notices(self, self.selected_item_ids())
 
     def urge_selected(self) -> None:

@@ -7,12 +7,12 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .. import APP_NAME, __version__
-from ..domain import case_list, ledger, settings
+from ..domain import settings
 from ..domain.alerts import calendar_notice
 from ..paths import data_dir
-from . import exports
 from .alerts_tab import AlertsTab
 from .cases_tab import CasesTab
+from .preload import COUNTS_KEY, status_counts
 from .register_tab import RegisterTab
 from .settings_store import ui_settings
 from .shortcut_action import shortcut_action
@@ -21,6 +21,12 @@ OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
 
 
 # Dialogs and pages that read Word or Excel files load on first use, not at start-up.
+
+def _exports():
+    from . import exports
+
+    return exports
+
 
 def _db_actions():
     from . import db_actions
@@ -42,20 +48,23 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db_label = db_label
         self.read_only = read_only
-        self.cases = CasesTab()
         self.register = RegisterTab()
         self.alerts = AlertsTab(load=False)
-        self.register.model.preload = self.cases.model.preload = self.alerts.preload = preload
-        for tab in (self.cases, self.register, self.alerts):
+        self.register.model.preload = self.alerts.preload = self._preload = preload
+        for tab in (self.register, self.alerts):
             tab.read_only = read_only
+        # the coordination list is never the first screen: its tab is built just after
+        # the window is first shown (finish_start) or when it is first used
+        self._cases: CasesTab | None = None
+        self._cases_placeholder = QWidget()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
-        self.tabs.addTab(self.cases, "协调事项")
+        self.tabs.addTab(self._cases_placeholder, "协调事项")
         self.tabs.addTab(self.register, "督查台账")
         self.tabs.addTab(self.alerts, "逾期提醒")
         self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.cases.data_changed.connect(self.refresh_all)
         self.register.data_changed.connect(self.refresh_all)
         self.alerts.data_changed.connect(self.refresh_all)
         self.alerts.count_changed.connect(self._alert_count)
@@ -70,18 +79,47 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_status)
         self.statusBar().addPermanentWidget(self.calendar_status)
 
-        self.register.export_hooks["item"] = lambda item: exports.item_form_buttons(self, item)
-        self.cases.export_hooks["case"] = lambda case: exports.case_form_buttons(self, case)
+        self.register.export_hooks["item"] = lambda item: _exports().item_form_buttons(self, item)
         self.extra_settings_pages = [_templates_page]
         self._build_actions()
         self.restore_state()  # first: the restored sort order is the one queried
         self.alerts.refresh()
-        self.cases.apply_filter()
         self.register.apply_filter()
         self.refresh_status()
         self._alert_count(len(self.alerts.alerts))
         self.tabs.setCurrentWidget(self.alerts if self.anything_overdue() else self.register)
         self.update_title()
+
+    # ---- the coordination tab, built on first use
+    @property
+    def cases(self) -> CasesTab:
+        if self._cases is None:
+            self._build_cases()
+        return self._cases
+
+    def finish_start(self) -> None:
+        """What the first screen does not show, built once the window is up."""
+        self.cases  # noqa: B018 - building it is the point
+
+    def _build_cases(self) -> None:
+        cases = self._cases = CasesTab()
+        cases.read_only = self.read_only
+        cases.data_changed.connect(self.refresh_all)
+        cases.export_hooks["case"] = lambda case: _exports().case_form_buttons(self, case)
+        cases.restore_state()
+        cases.apply_filter()
+        # put it where the placeholder is, leaving the current tab as it was
+        index, current = self.tabs.indexOf(self._cases_placeholder), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, cases, "协调事项")
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        self._cases_placeholder.deleteLater()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self._cases is None and self.tabs.currentWidget() is self._cases_placeholder:
+            self._build_cases()
 
     # ---- actions, menus, shortcuts
     def _action(self, text: str, slot, shortcut=None, tip: str = "", writes: bool = False) -> QAction:
@@ -115,10 +153,10 @@ class MainWindow(QMainWindow):
                                        tip="把办公室原有的 Excel 督办台账导入(导入前先预览,全部成功才写入)", writes=True)
         self.act_export_ledger = self._action("导出台账(Excel)…", self.export_ledger,
                                               tip="按督查台账当前的筛选条件导出 Excel 台账,含统计和逾期清单")
-        self.act_bulletin = self._action("导出督查通报…", lambda: exports.export_bulletin(self),
+        self.act_bulletin = self._action("导出督查通报…", lambda: _exports().export_bulletin(self),
                                          tip="给领导的督查通报(Word):各单位在办事项、逾期清单、办结率")
         self.act_overdue_notices = self._action("导出全部逾期事项的催办通知…",
-                                                lambda: exports.export_overdue_notices(self),
+                                                lambda: _exports().export_overdue_notices(self),
                                                 tip="每件逾期事项一页催办通知,合在一个 Word 文档中")
         self.act_backup = self._action("备份数据库…", lambda: _db_actions().backup_now(self),
                                        tip="把数据库复制一份到指定位置(程序打开时也可以)")
@@ -176,7 +214,7 @@ class MainWindow(QMainWindow):
 
     # ---- what the actions do
     def new_record(self) -> None:
-        if self.tabs.currentWidget() is self.cases:
+        if self._cases is not None and self.tabs.currentWidget() is self._cases:
             self.new_case()
         else:
             self.new_item()
@@ -199,7 +237,7 @@ class MainWindow(QMainWindow):
 
     def void_selected(self) -> None:
         tab = self.tabs.currentWidget()
-        if tab in (self.register, self.cases) and not self.read_only:
+        if tab in (self.register, self._cases) and not self.read_only:
             tab.void_selected()
 
     def show_overdue(self) -> None:
@@ -253,7 +291,7 @@ class MainWindow(QMainWindow):
             self.refresh_all()
 
     def export_ledger(self) -> None:
-        exports.export_ledger(self, self.register.current_filter())
+        _exports().export_ledger(self, self.register.current_filter())
 
     def restore_backup(self) -> None:
         if _db_actions().restore_from_backup(self):
@@ -295,9 +333,9 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         self.db_status.setText(f"数据库:{self.db_label}" + ("(只读)" if self.read_only else ""))
-        items_open = ledger.count(ledger.ItemFilter(state=ledger.OPEN))
-        items_all = ledger.count()
-        cases_open = case_list.count(case_list.CaseFilter(state=case_list.OPEN))
+        preload, self._preload = self._preload, None  # the start's counts serve once
+        items_all, items_open, cases_open = (status_counts() if preload is None
+                                             else preload.answer(COUNTS_KEY, status_counts))
         self.count_status.setText(f"督办事项 {items_all} 件,在办 {items_open} 件;在办协调事项 {cases_open} 件")
         notice = calendar_notice()
         self.calendar_status.setText(notice.split("。")[0] + "。" if notice else "")
@@ -316,13 +354,13 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1360, 820)
         self.register.restore_state()
-        self.cases.restore_state()
 
     def save_state(self) -> None:
         store = ui_settings()
         store.setValue("window/geometry", self.saveGeometry())
         self.register.save_state()
-        self.cases.save_state()
+        if self._cases is not None:
+            self.cases.save_state()
         store.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

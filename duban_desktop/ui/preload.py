@@ -38,6 +38,16 @@ def alerts_key(today: dt.date) -> tuple:
     return ("alerts", today)
 
 
+COUNTS_KEY = ("counts",)
+
+
+def status_counts() -> tuple[int, int, int]:
+    """The status bar's figures: supervision items in all, items open, coordination
+    cases open."""
+    return (ledger.count(), ledger.count(ledger.ItemFilter(state=ledger.OPEN)),
+            case_list.count(case_list.CaseFilter(state=case_list.OPEN)))
+
+
 def sort_text(sort: str, descending: bool) -> str:
     """A list's sort as window.ini keeps it, so that the next start knows it before the
     window exists: "deadline desc"."""
@@ -94,16 +104,15 @@ class Preload:
         self._thread.join()
 
 
-def first_screen(register_sort: tuple[str, bool], cases_sort: tuple[str, bool],
-                 today: dt.date | None = None) -> Preload:
-    """Start reading what the window shows first: the alerts, the whole register and the
-    coordination list (unfiltered, as the window opens them) in their restored order."""
+def first_screen(register_sort: tuple[str, bool], today: dt.date | None = None) -> Preload:
+    """Start reading what the window shows first: the whole register (unfiltered, as the
+    window opens it) in its restored order, the alerts and the status bar's counts.
+    (The coordination list is built after the first paint and reads for itself.)"""
     today = today or dt.date.today()
-    item_filter, case_filter = ledger.ItemFilter(), case_list.CaseFilter()
+    item_filter = ledger.ItemFilter()
     return Preload({
         ids_key(item_filter, *register_sort, today):
             lambda: ledger.item_ids(item_filter, *register_sort, today=today),
         alerts_key(today): lambda: alerts.compute_alerts(today),
-        ids_key(case_filter, *cases_sort, today):
-            lambda: case_list.case_ids(case_filter, *cases_sort, today=today),
+        COUNTS_KEY: status_counts,
     })

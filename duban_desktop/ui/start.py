@@ -1,61 +1,36 @@
-"""Starting the window: application, translation, one copy per database, opening the
-database (with a way out when it cannot be opened), the window, and after its first
-paint the daily backup and, for a new database, the welcome.
+"""Starting the window: one copy per database, opening the database (with a way out
+when it cannot be opened), the application, the window, and after its first paint the
+daily backup and, for a new database, the welcome.
 
-The window's modules load only once the database is open: by then a worker thread is
-reading the first screen's data (ui/preload.py), and the imports overlap with it."""
+Only Qt's core module is loaded before the database is open. Then a worker thread
+starts reading the first screen's data (ui/preload.py), and the widget modules, the
+application (ui/application.py) and the window load and are built while it reads."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
-import tempfile
 import threading
 import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QLockFile, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 
 from .. import APP_NAME, STARTED
 from ..db import DatabaseError, close_database, open_database
 from ..db import backup as backups
 from ..db.connection import sqlite_target
 from ..db.errors import is_storage_failure
-from ..domain import case_list, ledger
+from ..domain import ledger
 from ..logsetup import setup_logging
 from ..paths import default_db_path
-from .icons import apply_app_icon
 from .preload import Preload, first_screen, read_sort
 from .settings_store import ui_settings
-from .style import apply_style
 
 log = logging.getLogger(__name__)
-
-
-def make_app() -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        # the style by name on the command line: setStyle() would hand back a QStyle,
-        # and PySide builds its Python class (all its enums) only to return it
-        app = QApplication(sys.argv[:1] + ["-style", "fusion"])
-    elif app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName("DubanDesktop")
-    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
-    translator = QTranslator(app)
-    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
-        app.installTranslator(translator)
-        app._duban_translator = translator  # keep it alive
-        log.info("Qt translation loaded: %s", translator.translate("QPlatformTheme", "Cancel"))
-    else:
-        log.warning("qtbase_zh_CN translation not found")
-    apply_style(app)
-    apply_app_icon(app)
-    return app
 
 
 def install_excepthook(log_file: Path | None) -> None:
@@ -63,6 +38,11 @@ def install_excepthook(log_file: Path | None) -> None:
 
     def hook(kind, value, tb):
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        from PySide6.QtWidgets import QMessageBox
+
+        from .application import ensure_app
+
+        ensure_app()
         where = f"\n\n详细信息已写入日志:{log_file}" if log_file else ""
         if is_storage_failure(value):
             QMessageBox.critical(None, "读写数据库出错", (
@@ -80,6 +60,11 @@ def acquire_lock(path: Path) -> tuple[QLockFile | None, bool]:
     lock.setStaleLockTime(0)
     if lock.tryLock(200):
         return lock, False
+    from PySide6.QtWidgets import QMessageBox
+
+    from .application import ensure_app
+
+    ensure_app()
     answer = QMessageBox.question(
         None, APP_NAME,
         f"另一个督办 Desktop 正在使用这个数据库:\n{path}\n\n可以以只读方式打开(只能查看,不能修改),或者退出。",
@@ -91,6 +76,11 @@ def acquire_lock(path: Path) -> tuple[QLockFile | None, bool]:
 
 def offer_way_out(target, error: DatabaseError):
     """The database cannot be opened: say why and offer a backup or another file."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from .application import ensure_app
+
+    ensure_app()
     path = sqlite_target(target)
     choices = []
     found = backups.list_backups(path) if path is not None else []
@@ -173,20 +163,27 @@ class _FirstPaint(QObject):
             self.done()
 
 
+def collect_again() -> None:
+    """Turn the cycle collector back on (app.py turned it off for loading). What the
+    start made and keeps (modules, classes, the window) is frozen first, so later
+    collections do not walk it again and again."""
+    gc.freeze()
+    gc.enable()
+
+
 def first_screen_preload() -> Preload:
-    """Start reading the alerts and both lists, in the order the window restores."""
-    store = ui_settings()
-    newest_first = ("number", True)  # the lists' default sort (table_models: DEFAULT_SORT)
-    return first_screen(read_sort(store.value("register/sort"), ledger.SORT_KEYS, newest_first),
-                        read_sort(store.value("cases/sort"), case_list.SORT_KEYS, newest_first))
+    """Start reading the register, in the order the window restores, and the alerts."""
+    newest_first = ("number", True)  # the register's default sort (table_models: DEFAULT_SORT)
+    return first_screen(read_sort(ui_settings().value("register/sort"), ledger.SORT_KEYS, newest_first))
 
 
 def run_gui(db: str | None = None, demo: bool = False) -> int:
     log_file = setup_logging()
-    app = make_app()
     install_excepthook(log_file)
     target = db or default_db_path()
     if demo:
+        import tempfile
+
         target = Path(tempfile.mkdtemp(prefix="duban-demo-")) / "demo.sqlite"
     lock, read_only = None, False
     while True:
@@ -213,7 +210,10 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         demo_data.generate()
     path = sqlite_target(target)
     preload = first_screen_preload()
-    from .main_window import MainWindow  # while the worker reads
+    from .application import make_app  # the widget modules load while the worker reads
+
+    app = make_app()
+    from .main_window import MainWindow
 
     window = MainWindow(str(path or target), read_only=read_only, preload=preload)
     preload.finish()
@@ -226,10 +226,12 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         log.info("%s", line)
         if smoke:  # start-up checks and benchmarks read the moment from here
             print(line, flush=True)
+        collect_again()
         # the daily backup copies the whole file: only once the window is up, so it
         # never competes with the start
         if path is not None and not read_only:
             daily_backup_in_background(path)
+        window.finish_start()
         welcome_if_new(window, read_only)
 
     window._duban_first_paint = _FirstPaint(window, shown)

@@ -46,8 +46,8 @@ def open_window(db: str):
     """The window as run_gui builds it: the application's style and translation, the
     database opened through the real path, the main window shown and painted."""
     from duban_desktop.db import open_database
+    from duban_desktop.ui.application import make_app
     from duban_desktop.ui.main_window import MainWindow
-    from duban_desktop.ui.start import make_app
 
     app = make_app()
     open_database(db)

@@ -164,3 +164,19 @@ def test_the_listed_commands_are_the_parsers():
     parser = cli.build_parser()
     names = next(set(a.choices) for a in parser._subparsers._group_actions)
     assert cli.command_names() == names
+
+
+def test_the_cycle_collector_is_back_on_after_a_command(tmp_path, monkeypatch, capsys):
+    """app.main turns Python's cycle collector off while the program loads; a command
+    (or any return from main) turns it back on."""
+    import gc
+
+    from duban_desktop.app import main
+
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
+    assert gc.isenabled()
+    assert main(["check", "--db", str(tmp_path / "none.sqlite")]) != 0  # a command that fails
+    assert gc.isenabled()
+    assert main(["--help"]) == 0  # the window's own arguments
+    assert gc.isenabled()
+    capsys.readouterr()

@@ -134,3 +134,19 @@ def test_id_lists_keep_the_query_order(db):
             assert ids_of(query) == plain, key
             assert len(item_ids(sort=key, descending=descending)) == 25
     assert ids_of(SupervisionItem.select(SupervisionItem.id).where(SupervisionItem.id < 0)) == []
+
+
+def test_years_newest_first_without_gaps_or_unnumbered_items(db):
+    from duban_desktop.domain import case_list, ledger
+
+    assert ledger.years() == [] and case_list.years() == []
+    for year in (2019, 2026, 2023, 2026):
+        item(registered_on=dt.date(year, 3, 2), instruction_date=dt.date(year, 3, 1),
+             deadline=dt.date(year, 12, 30))
+    item(source="public_report", leader_instruction="", instructing_leader="", instruction_date=None)
+    assert ledger.years() == [2026, 2023, 2019]
+    from ..factories import case
+
+    case()
+    case(requested_on=dt.date(2024, 5, 4), deadline=dt.date(2024, 6, 5))
+    assert case_list.years() == [2026, 2024]

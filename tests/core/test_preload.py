@@ -50,25 +50,20 @@ def test_alerts_read_as_one_string_are_the_same_alerts(db):
     assert (quoted.number, quoted.deadline, quoted.days) == (stored.number, TODAY - dt.timedelta(days=30), 21)
 
 
-def first_screen_questions(today):
-    return (preloads.ids_key(ledger.ItemFilter(), "deadline", False, today),
-            preloads.alerts_key(today),
-            preloads.ids_key(case_list.CaseFilter(), "number", True, today))
-
-
 def test_the_worker_reads_what_the_window_would_read(db):
     office()
-    loaded = preloads.first_screen(("deadline", False), ("number", True), today=TODAY)
-    items_key, alerts_key, cases_key = first_screen_questions(TODAY)
+    loaded = preloads.first_screen(("deadline", False), today=TODAY)
+    items_key = preloads.ids_key(ledger.ItemFilter(), "deadline", False, TODAY)
     assert loaded.take(items_key) == ledger.item_ids(ledger.ItemFilter(), "deadline", False, today=TODAY)
-    assert loaded.take(alerts_key) == compute_alerts(TODAY)
-    assert loaded.take(cases_key) == case_list.case_ids(case_list.CaseFilter(), "number", True, today=TODAY)
+    assert loaded.take(preloads.alerts_key(TODAY)) == compute_alerts(TODAY)
+    counts = loaded.take(preloads.COUNTS_KEY)
+    assert counts == preloads.status_counts() and counts[0] == 13 and counts[2] == 1
     assert loaded.take(items_key) is preloads.MISSING  # each answer is taken once
 
 
 def test_another_question_gets_no_answer(db):
     office()
-    loaded = preloads.first_screen(("deadline", False), ("number", True), today=TODAY)
+    loaded = preloads.first_screen(("deadline", False), today=TODAY)
     assert loaded.take(preloads.ids_key(ledger.ItemFilter(), "deadline", True, TODAY)) is preloads.MISSING
     assert loaded.take(preloads.ids_key(ledger.ItemFilter(text="事项"), "deadline", False,
                                              TODAY)) is preloads.MISSING

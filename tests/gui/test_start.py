@@ -160,3 +160,15 @@ def test_a_database_failure_suggests_check_and_restore(qtbot, monkeypatch, keep_
     except sqlite3.DatabaseError:
         sys.excepthook(*sys.exc_info())
     assert shown[0][0] == "读写数据库出错" and "从备份恢复" in shown[0][1]
+
+
+def test_the_collector_comes_back_on_once_the_window_is_up():
+    import gc
+
+    gc.disable()
+    try:
+        start.collect_again()
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # what the start made is set aside
+    finally:
+        gc.unfreeze()
+        gc.enable()

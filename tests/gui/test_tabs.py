@@ -150,6 +150,48 @@ def test_a_start_with_an_unknown_stored_sort_reads_the_default_order(qtbot, db):
     loaded.finish()
 
 
+def test_the_coordination_tab_is_built_after_the_first_screen(qtbot, office, window):
+    from duban_desktop.ui.main_window import MainWindow
+
+    assert window._cases is None  # not built with the window
+    assert window.tabs.tabText(0) == "协调事项" and window.tabs.currentWidget() is window.alerts
+    window.finish_start()  # what the start does after the first paint
+    cases = window._cases
+    assert window.tabs.widget(0) is cases and window.tabs.tabText(0) == "协调事项"
+    assert window.tabs.currentWidget() is window.alerts  # the user's tab is left as it was
+    assert cases.model.ids == [office["case"].id]
+    # a window closed before it was built keeps the list's stored state
+    cases.table.setColumnWidth(1, 321)
+    window.close()
+    again = MainWindow("测试数据库")
+    qtbot.addWidget(again)
+    again.close()
+    third = MainWindow("测试数据库")
+    qtbot.addWidget(third)
+    third.show()
+    # clicking its tab before it was built builds it there and then
+    qtbot.mouseClick(third.tabs.tabBar(), Qt.LeftButton, pos=third.tabs.tabBar().tabRect(0).center())
+    assert third.tabs.currentWidget() is third._cases and third._cases.model.ids == [office["case"].id]
+    assert third._cases.table.columnWidth(1) == 321
+
+
+def test_the_start_reads_the_status_counts_ahead(qtbot, office, window):
+    from duban_desktop.ui import preload as preloads
+    from duban_desktop.ui.main_window import MainWindow
+    from duban_desktop.ui.start import first_screen_preload
+
+    loaded = first_screen_preload()
+    assert preloads.COUNTS_KEY in loaded
+    again = MainWindow("测试数据库", preload=loaded)
+    qtbot.addWidget(again)
+    assert loaded.take(preloads.COUNTS_KEY) is preloads.MISSING  # taken by the window
+    assert again.count_status.text() == "督办事项 3 件,在办 3 件;在办协调事项 1 件"
+    supervision.register_item(title="新登记的事项", lead_unit="县财政局", responsible_person="吴晓燕",
+                              source="document", deadline_workdays=10)
+    again.refresh_all()  # later refreshes count afresh
+    assert again.count_status.text() == "督办事项 4 件,在办 4 件;在办协调事项 1 件"
+
+
 def test_settings_survive_a_restart(qtbot, db, tmp_path):
     from duban_desktop.db import close_database, open_database
     from duban_desktop.domain import settings
