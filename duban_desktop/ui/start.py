@@ -25,7 +25,7 @@ from ..db import backup as backups
 from ..db.connection import sqlite_target
 from ..db.errors import is_storage_failure
 from ..domain import ledger
-from ..logsetup import setup_logging
+from ..logsetup import rotate_log, setup_logging
 from ..paths import default_db_path
 from .preload import Preload, first_screen, read_sort
 from .settings_store import ui_settings
@@ -178,7 +178,7 @@ def first_screen_preload() -> Preload:
 
 
 def run_gui(db: str | None = None, demo: bool = False) -> int:
-    log_file = setup_logging()
+    log_file = setup_logging(rotate=False)  # rotating once the window is shown
     install_excepthook(log_file)
     target = db or default_db_path()
     if demo:
@@ -227,6 +227,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         if smoke:  # start-up checks and benchmarks read the moment from here
             print(line, flush=True)
         collect_again()
+        rotate_log()
         # the daily backup copies the whole file: only once the window is up, so it
         # never competes with the start
         if path is not None and not read_only:
