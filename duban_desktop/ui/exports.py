@@ -45,7 +45,12 @@ def offer_open(parent: QWidget, path: Path, what: str) -> None:
         parent, "已保存", f"{what}已保存到:\n{path}\n\n现在打开它吗?(可在 Word、WPS 或 Excel 中查看和打印)",
         QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
     if answer == QMessageBox.Yes:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        open_path(path)
+
+
+def open_path(path: Path) -> None:
+    """Open a file or folder as the desktop does (Word, WPS, Excel, the file manager)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def save_in_background(parent: QWidget, what: str, filename: str, work: Callable[[Path, Callable], Path],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .. import APP_NAME, __version__
@@ -11,11 +13,13 @@ from ..domain import settings
 from ..domain.alerts import calendar_notice
 from ..paths import data_dir
 from .alerts_tab import AlertsTab
-from .cases_tab import CasesTab
 from .preload import COUNTS_KEY, status_counts
 from .register_tab import RegisterTab
 from .settings_store import ui_settings
 from .shortcut_action import shortcut_action
+
+if TYPE_CHECKING:
+    from .cases_tab import CasesTab
 
 OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
 
@@ -102,6 +106,8 @@ class MainWindow(QMainWindow):
         self.cases  # noqa: B018 - building it is the point
 
     def _build_cases(self) -> None:
+        from .cases_tab import CasesTab
+
         cases = self._cases = CasesTab()
         cases.read_only = self.read_only
         cases.data_changed.connect(self.refresh_all)
@@ -301,7 +307,7 @@ class MainWindow(QMainWindow):
     def open_data_folder(self) -> None:
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        _exports().open_path(folder)
 
     def help(self) -> None:
         QMessageBox.information(self, "使用说明", (

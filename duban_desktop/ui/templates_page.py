@@ -3,8 +3,6 @@ ones; open the folder, copy the shipped ones in for editing, or go back to the d
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import DomainError
 from ..io import forms
+from .exports import open_path
 
 
 class TemplatesPage(QWidget):
@@ -70,7 +69,7 @@ class TemplatesPage(QWidget):
     def open_folder(self) -> None:
         folder = forms.office_templates_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        open_path(folder)
 
     def copy_templates(self) -> None:
         try:

@@ -309,3 +309,13 @@ def test_tab_order_follows_the_form(qtbot, db):
         widget = widget.nextInFocusChain()
     first_pass = seen[: seen.index(0, 1)] if 0 in seen[1:] else seen
     assert first_pass == sorted(first_pass) and len(first_pass) == len(fields)
+
+
+def test_the_data_folder_opens_in_the_file_manager(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile())))
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "办公室数据"))
+    window.act_data_folder.trigger()
+    assert opened == [str(tmp_path / "办公室数据")] and (tmp_path / "办公室数据").is_dir()
