@@ -83,10 +83,12 @@ class WorkCalendar:
             self._cum[year] = table
         return table
 
-    def _widen(self, year: int) -> None:
-        """Make the running count cover ``year`` (and every year up to the ones it has)."""
+    def _widen(self, first_year: int, last_year: int) -> None:
+        """Make the running count cover ``first_year`` to ``last_year`` (and every year up
+        to the ones it has): rebuilt once for both ends of a count."""
         low, high = self._span_years
-        low, high = (year, year) if high < low else (min(low, year), max(high, year))
+        low, high = ((first_year, last_year) if high < low
+                     else (min(low, first_year), max(high, last_year)))
         counts: list[int] = []
         total = 0
         for each in range(low, high + 1):
@@ -103,8 +105,7 @@ class WorkCalendar:
         first, last, counts = self._span
         low, high = start.toordinal(), end.toordinal()
         if low < first or high > last:  # (both counted from the same start)
-            self._widen(start.year)
-            self._widen(end.year)
+            self._widen(start.year, end.year)
             first, last, counts = self._span
         return counts[high - first] - counts[low - first]
 
