@@ -28,7 +28,7 @@ from ..domain import supervision
 from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
-from .preload import alerts_key
+from .preload import alerts_key, answer_once
 from .table_models import BACKGROUND, DISPLAY, FOREGROUND, RED, SELECTABLE, TOOLTIP, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
@@ -196,11 +196,7 @@ class AlertsTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        if self.preload is None:
-            self.alerts = compute_alerts()
-        else:
-            self.alerts = self.preload.answer(alerts_key(dt.date.today()), compute_alerts)
-            self.preload = None
+        self.alerts = answer_once(self, alerts_key(dt.date.today()), compute_alerts)
         notice = calendar_notice()
         self.notice.setText(f"注意:{notice}" if notice else "")
         self.notice.setVisible(bool(notice))

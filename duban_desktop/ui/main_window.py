@@ -13,7 +13,7 @@ from ..domain import settings
 from ..domain.alerts import calendar_notice
 from ..paths import data_dir
 from .alerts_tab import AlertsTab
-from .preload import COUNTS_KEY, status_counts
+from .preload import COUNTS_KEY, answer_once, status_counts
 from .register_tab import RegisterTab
 from .settings_store import ui_settings
 from .shortcut_action import shortcut_action
@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.read_only = read_only
         self.register = RegisterTab()
         self.alerts = AlertsTab(load=False)
-        self.register.model.preload = self.alerts.preload = self._preload = preload
+        self.register.model.preload = self.alerts.preload = self.preload = preload
         for tab in (self.register, self.alerts):
             tab.read_only = read_only
         # the coordination list is never the first screen: its tab is built just after
@@ -339,9 +339,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         self.db_status.setText(f"数据库:{self.db_label}" + ("(只读)" if self.read_only else ""))
-        preload, self._preload = self._preload, None  # the start's counts serve once
-        items_all, items_open, cases_open = (status_counts() if preload is None
-                                             else preload.answer(COUNTS_KEY, status_counts))
+        items_all, items_open, cases_open = answer_once(self, COUNTS_KEY, status_counts)
         self.count_status.setText(f"督办事项 {items_all} 件,在办 {items_open} 件;在办协调事项 {cases_open} 件")
         notice = calendar_notice()
         self.calendar_status.setText(notice.split("。")[0] + "。" if notice else "")

@@ -104,6 +104,14 @@ class Preload:
         self._thread.join()
 
 
+def answer_once(owner, key: Hashable, compute: Callable[[], object]) -> object:
+    """The answer of ``owner.preload`` to ``key``, or ``compute()`` without one. The
+    owner's preload is dropped at its first question, whatever it asks: afterwards it
+    reads for itself, so an answer left unasked can never be handed out stale."""
+    preload, owner.preload = owner.preload, None
+    return compute() if preload is None else preload.answer(key, compute)
+
+
 def first_screen(register_sort: tuple[str, bool], today: dt.date | None = None) -> Preload:
     """Start reading what the window shows first: the whole register (unfiltered, as the
     window opens it) in its restored order, the alerts and the status bar's counts.

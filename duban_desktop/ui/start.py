@@ -33,16 +33,24 @@ from .settings_store import ui_settings
 log = logging.getLogger(__name__)
 
 
+def _widgets():
+    """Qt's widget module, for a dialog that can come before the window (another copy
+    holds the database, it cannot be opened, an unexpected error): the application is
+    made first if there is none yet."""
+    from PySide6 import QtWidgets
+
+    from .application import ensure_app
+
+    ensure_app()
+    return QtWidgets
+
+
 def install_excepthook(log_file: Path | None) -> None:
     """An unexpected error shows a dialog and goes to the log; never a bare traceback."""
 
     def hook(kind, value, tb):
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
-        from PySide6.QtWidgets import QMessageBox
-
-        from .application import ensure_app
-
-        ensure_app()
+        QMessageBox = _widgets().QMessageBox  # noqa: N806 - Qt's name
         where = f"\n\n详细信息已写入日志:{log_file}" if log_file else ""
         if is_storage_failure(value):
             QMessageBox.critical(None, "读写数据库出错", (
@@ -60,11 +68,7 @@ def acquire_lock(path: Path) -> tuple[QLockFile | None, bool]:
     lock.setStaleLockTime(0)
     if lock.tryLock(200):
         return lock, False
-    from PySide6.QtWidgets import QMessageBox
-
-    from .application import ensure_app
-
-    ensure_app()
+    QMessageBox = _widgets().QMessageBox  # noqa: N806 - Qt's name
     answer = QMessageBox.question(
         None, APP_NAME,
         f"另一个督办 Desktop 正在使用这个数据库:\n{path}\n\n可以以只读方式打开(只能查看,不能修改),或者退出。",
@@ -76,11 +80,8 @@ def acquire_lock(path: Path) -> tuple[QLockFile | None, bool]:
 
 def offer_way_out(target, error: DatabaseError):
     """The database cannot be opened: say why and offer a backup or another file."""
-    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
-
-    from .application import ensure_app
-
-    ensure_app()
+    widgets = _widgets()
+    QFileDialog, QInputDialog, QMessageBox = widgets.QFileDialog, widgets.QInputDialog, widgets.QMessageBox  # noqa: N806
     path = sqlite_target(target)
     choices = []
     found = backups.list_backups(path) if path is not None else []

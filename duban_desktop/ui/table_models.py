@@ -142,12 +142,8 @@ class LazyTableModel(QAbstractTableModel):
             QThreadPool.globalInstance().start(
                 _IdQuery(generation, lambda: self.query_ids(sort, descending), self._signals))
             return
-        if self.preload is None:
-            ids = self.query_ids(sort, descending)
-        else:
-            ids = self.preload.answer(preloads.ids_key(self.filter, sort, descending, self.today),
-                                      lambda: self.query_ids(sort, descending))
-            self.preload = None
+        ids = preloads.answer_once(self, preloads.ids_key(self.filter, sort, descending, self.today),
+                                   lambda: self.query_ids(sort, descending))
         self._apply_ids(generation, ids)
 
     def sort_setting(self) -> str:

@@ -94,3 +94,19 @@ def test_a_failing_read_leaves_the_question_to_the_window(db, caplog):
     assert "reading broken ahead failed" in caplog.text
     assert loaded.take(("threads",)) == 1  # the jobs after a failure still run
     assert threads == ["first-screen"]  # on the worker, not on the caller's thread
+
+
+def test_a_list_asks_its_preload_once(db):
+    """Whatever the first question, the preload is dropped: an answer left unasked is
+    never handed out later, when the data may have changed."""
+    office()
+
+    class List:
+        preload = preloads.first_screen(("deadline", False), today=TODAY)
+
+    holder = List()
+    items_key = preloads.ids_key(ledger.ItemFilter(), "deadline", False, TODAY)
+    other_key = preloads.ids_key(ledger.ItemFilter(), "deadline", True, TODAY)
+    assert preloads.answer_once(holder, other_key, lambda: "自己读") == "自己读"
+    assert holder.preload is None
+    assert preloads.answer_once(holder, items_key, lambda: "自己读") == "自己读"  # not the worker's ids
