@@ -24,8 +24,8 @@ import os
 import re
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .domain.errors import DomainError
 from .oserrors import describe
@@ -43,8 +43,7 @@ class ShortcutError(DomainError):
     """A shortcut could not be made; the message says where and why."""
 
 
-@dataclass(frozen=True)
-class Launcher:
+class Launcher(NamedTuple):
     """The command a shortcut runs, and the icon it shows."""
 
     command: tuple[str, ...]

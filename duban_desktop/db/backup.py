@@ -11,8 +11,8 @@ import datetime as dt
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import DatabaseError, NotADatabaseError
 
@@ -27,8 +27,7 @@ KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class BackupInfo:
+class BackupInfo(NamedTuple):
     path: Path
     kind: str
     taken_at: dt.datetime

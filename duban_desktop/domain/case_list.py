@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import peewee as pw
 
@@ -16,8 +16,7 @@ from .vocab import CASE_KINDS, CASE_OPEN_STATES, CASE_STATES
 OPEN = "open"
 
 
-@dataclass(frozen=True)
-class CaseFilter:
+class CaseFilter(NamedTuple):
     text: str = ""
     state: str | None = None  # a state code or "open"
     kind: str | None = None
@@ -75,8 +74,7 @@ def count(f: CaseFilter = CaseFilter(), today: dt.date | None = None) -> int:
     return CoordinationCase.select().where(condition(f, today)).count()
 
 
-@dataclass(frozen=True)
-class CaseRow:
+class CaseRow(NamedTuple):
     id: int
     number: str
     title: str

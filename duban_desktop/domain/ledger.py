@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import peewee as pw
 
@@ -22,8 +22,7 @@ from .vocab import ITEM_OPEN_STATES, ITEM_SOURCES, ITEM_STATES
 OPEN = "open"  # pseudo-state: every open state (办理中、待审理、待反馈)
 
 
-@dataclass(frozen=True)
-class ItemFilter:
+class ItemFilter(NamedTuple):
     text: str = ""
     state: str | None = None  # a state code, or "open"
     unit: int | None = None  # a unit id: lead or assisting
@@ -111,8 +110,7 @@ def count(f: ItemFilter = ItemFilter(), today: dt.date | None = None) -> int:
     return SupervisionItem.select().where(condition(f, today)).count()
 
 
-@dataclass(frozen=True)
-class ItemRow:
+class ItemRow(NamedTuple):
     """What the register shows of one item."""
 
     id: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..db import write_transaction
 from ..db.models import Setting
@@ -11,8 +11,7 @@ from .errors import ValidationError
 from .text import clean, to_int
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     label: str
     default: object
     kind: str = "text"  # text | int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..db.models import (
     ConsultationSession,
@@ -29,8 +29,7 @@ from .vocab import (
 )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     day: dt.date | dt.datetime
     kind: str  # registration, urge, extension, report, review, feedback, history, ...
     title: str

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import peewee as pw
@@ -115,7 +115,7 @@ def _rows(query):
 
 def scope_of(f: ItemFilter) -> ItemFilter:
     """The filter without state and "overdue only" (for 统计 and 逾期清单)."""
-    return replace(f, state=None, overdue_only=False)
+    return f._replace(state=None, overdue_only=False)
 
 
 def describe_filter(f: ItemFilter, *, scope_only: bool = False) -> str:
@@ -512,7 +512,7 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
                    today: dt.date) -> int:
     item = SupervisionItem
     scope = scope_of(f)
-    cond = condition(replace(scope, overdue_only=True), today)
+    cond = condition(scope._replace(overdue_only=True), today)
     assisting = _assisting_names(cond)
     query = (item.select(Unit.name, item.id, item.number, item.title, item.responsible_person,
                          item.registered_on, item.deadline, item.urge_count, item.last_urged_on,
@@ -563,7 +563,7 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
 
 
 def _count_overdue(f: ItemFilter, today: dt.date) -> int:
-    cond = condition(replace(scope_of(f), overdue_only=True), today)
+    cond = condition(scope_of(f)._replace(overdue_only=True), today)
     return SupervisionItem.select().where(cond).count()
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -67,7 +67,6 @@ class AlertModel(QAbstractTableModel):
         self.heads: dict[str, tuple[int, int]] = {}  # level -> (heading row, alerts below it)
         self._bold = QFont()
         self._bold.setBold(True)
-        self._brushes = {level: (QBrush(bg), QBrush(fg)) for level, (bg, fg) in LEVEL_COLOURS.items()}
 
     def set_alerts(self, alerts) -> None:
         by_level: dict[str, list] = {level: [] for level in LEVELS}
@@ -133,9 +132,9 @@ class AlertModel(QAbstractTableModel):
         if role == ALERT_ROLE:
             return entry
         if role == BACKGROUND:
-            return self._brushes[entry.level][0]
+            return LEVEL_COLOURS[entry.level][0]
         if role == FOREGROUND:
-            return self._brushes[entry.level][1]
+            return LEVEL_COLOURS[entry.level][1]
         if role == TOOLTIP and column == 1:
             return entry.title
         return None

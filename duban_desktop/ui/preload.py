@@ -30,8 +30,9 @@ MISSING = object()  # what take() returns for a question it has no answer to
 
 def ids_key(f: ledger.ItemFilter | case_list.CaseFilter, sort: str, descending: bool,
             today: dt.date) -> tuple:
-    """The register's or the coordination list's ids (the filter's class tells which)."""
-    return ("ids", f, sort, descending, today)
+    """The register's or the coordination list's ids (the filter's class tells which:
+    filters are tuples, and equal tuples of two classes would be one key)."""
+    return ("ids", type(f).__name__, f, sort, descending, today)
 
 
 def alerts_key(today: dt.date) -> tuple:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QWidget
 
 from duban_desktop.domain import coordination, supervision
@@ -93,7 +94,7 @@ def test_overdue_only_and_sorting(qtbot, office, window):
     assert reg.model.ids == [office["late"].id, office["soon"].id, office["calm"].id]
     reg.table.sortByColumn(5, Qt.DescendingOrder)
     assert reg.model.ids[0] == office["calm"].id
-    colour = reg.model.data(reg.model.index(2, 0), Qt.BackgroundRole).color().name()
+    colour = QColor(reg.model.data(reg.model.index(2, 0), Qt.BackgroundRole)).name()
     assert colour == "#f9d6d5"  # the overdue row is red
 
 
