@@ -12,9 +12,9 @@ from collections.abc import Callable
 import peewee as pw
 
 from . import search
-from .models import MODELS, ItemSearch, Meta, SupervisionItem
+from .models import MODELS, ItemSearch, Meta, SupervisionItem, Urge
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MigrationStep = Callable[[pw.Database], None]
 
@@ -35,9 +35,23 @@ def _v3_units_in_search(db: pw.Database) -> None:
     search.install(db)
 
 
+def _v4_alert_indexes(db: pw.Database) -> None:
+    """Schema 4: 逾期提醒 reads from indexes alone (models.py: supervision_item_alerts,
+    urge_item_latest); the two indexes they replace go."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    SupervisionItem._schema.create_indexes(safe=True)
+    Urge._schema.create_indexes(safe=True)
+    present = {(i.table, i.name) for table in ("supervision_item", "urge") for i in db.get_indexes(table)}
+    gone = [("supervision_item", "supervision_item_state_deadline"), ("urge", "urge_item_id")]
+    migrator = SchemaMigrator.from_database(db)
+    migrate(*(migrator.drop_index(table, name) for table, name in gone if (table, name) in present))
+
+
 # version -> step that brings a database from version-1 to version.
 # Steps check before they change (IF NOT EXISTS, refills), so running one again is harmless.
-STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes, 3: _v3_units_in_search}
+STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes, 3: _v3_units_in_search,
+                                   4: _v4_alert_indexes}
 
 APPEND_ONLY_TABLE = "change_log"
 

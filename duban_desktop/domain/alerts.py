@@ -116,7 +116,9 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
                          SupervisionItem.title, SupervisionItem.deadline, Unit.name)
                  .join(SupervisionItem, on=(Urge.item == SupervisionItem.id))
                  .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
-                 .where(in_progress, Urge.id == latest, Urge.reply_by < today,
+                 # (id + 0: found through urge_item_latest, which holds what is read, rather
+                 # than through the urge's row)
+                 .where(in_progress, (Urge.id + 0) == latest, Urge.reply_by < today,
                         SupervisionItem.result_reported_on.is_null()
                         | (SupervisionItem.result_reported_on < Urge.urged_on))
                  .order_by(Urge.reply_by, SupervisionItem.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,6 +24,21 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DomainError, NotFound
 from .settings_store import ui_settings
 from .table_models import LazyTableModel
+
+
+class ListTable(QTableView):
+    """The list's table. Delete asks its tab to void the selected record (the window's
+    shortcut, when the shortcut map does not see the key first): a key handler rather
+    than an event filter, so that only key presses, not every event the table gets,
+    reach Python."""
+
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key_Delete:
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class ListTab(QWidget):
@@ -54,7 +69,7 @@ class ListTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
 
-        self.table = QTableView()
+        self.table = ListTable()
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -72,7 +87,7 @@ class ListTab(QWidget):
             self.table.setColumnWidth(column, width)
         # activated: Enter/Return on the current row, or a double-click
         self.table.activated.connect(lambda _i: self.open_selected())
-        self.table.installEventFilter(self)
+        self.table.delete_pressed.connect(self._delete_pressed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         model.loaded.connect(self._after_load)
 
@@ -135,14 +150,9 @@ class ListTab(QWidget):
         if buttons and not self.read_only:
             buttons[0][2]()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        """Delete on the table voids the selected record (the window's shortcut, when the
-        shortcut map does not see the key first)."""
-        if watched is self.table and event.type() == QEvent.KeyPress and event.key() == Qt.Key_Delete:
-            if not self.read_only:
-                self.void_selected()
-            return True
-        return super().eventFilter(watched, event)
+    def _delete_pressed(self) -> None:
+        if not self.read_only:
+            self.void_selected()
 
     def void_selected(self) -> None:
         raise NotImplementedError

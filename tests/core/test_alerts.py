@@ -81,3 +81,35 @@ def test_json_shape(db):
     data = compute_alerts(TODAY)[0].as_json()
     assert {"number", "title", "lead_unit", "deadline", "level", "days"} <= set(data)
     assert data["deadline"] == "2026-06-12" and data["level"] == "overdue"
+
+
+def test_alerts_read_items_and_urges_from_indexes_alone(db):
+    """The item and urge rows are wide and scattered: 逾期提醒 reads what it shows from
+    supervision_item_alerts and urge_item_latest, never the tables' pages (schema 4)."""
+    import re
+
+    from duban_desktop.db import database
+
+    made = item(deadline=D(2026, 6, 12))
+    sv.urge(made.id, method="notice", urged_on=D(2026, 6, 2), reply_days=3, now=TODAY)
+    sv.report_result(item(deadline=D(2026, 7, 30)).id, content="完成", reported_on=D(2026, 6, 1), now=TODAY)
+    statements: list[str] = []
+    connection = database.connection()
+    connection.set_trace_callback(statements.append)
+    try:
+        found = {a.level for a in compute_alerts(TODAY)}
+    finally:
+        connection.set_trace_callback(None)
+    assert {"overdue", "reply_overdue", "awaiting_review"} <= found
+    looked_up = []
+    for sql in statements:
+        tables = dict((alias, table) for table, alias in re.findall(r'"(\w+)" AS "(\w+)"', sql))
+        if not sql.lstrip().upper().startswith("SELECT") or not {"supervision_item", "urge"} & set(tables.values()):
+            continue
+        for *_ids, step in database.execute_sql("EXPLAIN QUERY PLAN " + sql).fetchall():
+            alias = re.match(r"(?:SEARCH|SCAN) (\w+)", step)
+            if alias and tables.get(alias.group(1)) in ("supervision_item", "urge"):
+                looked_up.append(step)
+    assert looked_up and all("COVERING INDEX" in step for step in looked_up), looked_up
+    assert any("supervision_item_alerts" in step for step in looked_up)
+    assert any("urge_item_latest" in step for step in looked_up)

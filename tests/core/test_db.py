@@ -105,6 +105,9 @@ def test_every_released_schema_opens_through_the_migration_path(tmp_path, name):
         assert migrations.read_version(database.obj) == migrations.SCHEMA_VERSION
         assert SupervisionItem.select().count() == 40
         assert check_structure().ok
+        indexes = {i.name for t in ("supervision_item", "urge") for i in database.obj.get_indexes(t)}
+        assert {"supervision_item_alerts", "urge_item_latest"} <= indexes  # schema 4
+        assert not {"supervision_item_state_deadline", "urge_item_id"} & indexes
         from duban_desktop.domain import consistency
         from duban_desktop.domain.ledger import ItemFilter, item_ids
 
