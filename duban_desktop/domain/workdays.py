@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from functools import cache
+from itertools import accumulate
 
 import chinese_calendar
 import peewee as pw
@@ -32,6 +33,17 @@ def official_year(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+@cache
+def _official_exceptions() -> dict[int, list[tuple[dt.date, bool]]]:
+    """chinesecalendar's own data by year: its holidays (False), then its make-up workdays
+    (True), which win, as in its is_workday() (read once, without its per-call checks)."""
+    by_year: dict[int, list[tuple[dt.date, bool]]] = {}
+    for days, is_workday in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
+        for day in days:
+            by_year.setdefault(day.year, []).append((day, is_workday))
+    return by_year
 
 
 class WorkCalendar:
@@ -65,22 +77,14 @@ class WorkCalendar:
         """cum[i]: working days from 1 January to day i of the year (0-based), inclusive."""
         table = self._cum.get(year)
         if table is None:
-            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-            # chinesecalendar's own data (holidays, make-up workdays): the same rule as its
-            # is_workday(), without its per-call date validation (a year is 365 calls)
-            official = official_year(year)
-            holidays, makeup = chinese_calendar.holidays, chinese_calendar.workdays
-            table, count, day = [], 0, first
-            while day <= last:
-                if day in self.overrides:
-                    count += self.overrides[day]
-                elif official:
-                    count += day in makeup or (day.weekday() < 5 and day not in holidays)
-                else:
-                    count += day.weekday() < 5
-                table.append(count)
-                day += ONE_DAY
-            self._cum[year] = table
+            first = dt.date(year, 1, 1)
+            monday = first.weekday()  # Monday is 0: day n is a weekday if (monday + n) % 7 < 5
+            works = [1 if (monday + n) % 7 < 5 else 0 for n in range((dt.date(year + 1, 1, 1) - first).days)]
+            # then the year's exceptions: the official ones, then the office's own
+            exceptions = _official_exceptions().get(year, []) if official_year(year) else []
+            for day, is_workday in [*exceptions, *((d, w) for d, w in self.overrides.items() if d.year == year)]:
+                works[(day - first).days] = int(is_workday)
+            table = self._cum[year] = list(accumulate(works))
         return table
 
     def _widen(self, first_year: int, last_year: int) -> None:

@@ -19,8 +19,9 @@ the runs made side by side):
             and is set to 0; words typed one character at a time, so one- and
             two-character words are measured as well
   sort      the register sorted by 完成时限 (QTableView.sortByColumn), until the model reset
-  alerts    domain.alerts.compute_alerts(): warm (repeated in one process) and cold (the
-            first call in a fresh process)
+  alerts    domain.alerts.compute_alerts(): cold (the first call in a fresh process) and
+            warm (the calls after it, once the process has frozen what it loaded for the
+            cycle collector, as the program does when its window is shown)
   export    the Excel ledger against bare openpyxl write_only writing the same cells
             (bench_ledger.py)
   notices   200 催办通知 in one Word document (io.forms.export_notices)
@@ -325,21 +326,17 @@ def measure_alerts(db: Path, data_dir: Path, repeat: int) -> dict:
     from duban_desktop.db import close_database, open_database
     from duban_desktop.domain.alerts import compute_alerts
 
-    cold = [run_child(["alerts-cold", "--db", str(db)], child_env(data_dir)) for _ in range(repeat)]
+    runs = [run_child(["alerts", "--db", str(db), "--repeat", "1"], child_env(data_dir)) for _ in range(repeat)]
     open_database(db)
     try:
-        compute_alerts()
-        warm = []
-        for _ in range(repeat * 2):
-            start = time.perf_counter()
-            found = compute_alerts()
-            warm.append((time.perf_counter() - start) * 1000)
+        found = compute_alerts()
     finally:
         close_database()
     levels: dict[str, int] = {}
     for alert in found:
         levels[alert.level] = levels.get(alert.level, 0) + 1
-    return {"warm_ms": warm, "cold_ms": [c["ms"] for c in cold], "alerts": len(found), "levels": levels}
+    return {"warm_ms": [ms for r in runs for ms in r["warm_ms"]], "cold_ms": [r["ms"] for r in runs],
+            "alerts": len(found), "levels": levels}
 
 
 def measure_export(db: Path, folder: Path, runs: int) -> dict:

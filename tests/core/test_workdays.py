@@ -84,3 +84,18 @@ def test_year_tables_agree_with_chinesecalendar_day_by_day():
         expected = chinese_calendar.is_workday(day)
         assert cal.workdays_between(day - dt.timedelta(days=1), day) == int(expected), day
         day += dt.timedelta(days=1)
+
+
+def test_year_tables_agree_with_is_workday_with_overrides_and_fallback_years():
+    """The running count is built from weekdays plus each year's exceptions; day by day it
+    must say what is_workday says: official years, the office's overrides (which win, on
+    a weekday or a weekend, in an official year or not) and years counted by weekends."""
+    overrides = {D(2025, 10, 11): False, D(2025, 10, 13): False, D(2025, 10, 1): True,
+                 D(2040, 2, 3): False, D(2040, 2, 4): True, D(2040, 12, 31): False}
+    cal = WorkCalendar(overrides)
+    for first, last in ((D(2025, 1, 1), D(2025, 12, 31)), (D(2039, 12, 1), D(2041, 1, 31))):
+        day = first
+        while day <= last:
+            assert cal.workdays_between(day - dt.timedelta(days=1), day) == int(cal.is_workday(day)), day
+            day += dt.timedelta(days=1)
+    assert not cal.is_workday(D(2040, 12, 31)) and cal.is_workday(D(2040, 2, 4))
