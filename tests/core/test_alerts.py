@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from duban_desktop.db import database
 from duban_desktop.domain import coordination as co
 from duban_desktop.domain import settings
 from duban_desktop.domain import supervision as sv
@@ -86,10 +88,6 @@ def test_json_shape(db):
 def test_alerts_read_items_and_urges_from_indexes_alone(db):
     """The item and urge rows are wide and scattered: 逾期提醒 reads what it shows from
     supervision_item_alerts and urge_item_latest, never the tables' pages (schema 4)."""
-    import re
-
-    from duban_desktop.db import database
-
     made = item(deadline=D(2026, 6, 12))
     sv.urge(made.id, method="notice", urged_on=D(2026, 6, 2), reply_days=3, now=TODAY)
     sv.report_result(item(deadline=D(2026, 7, 30)).id, content="完成", reported_on=D(2026, 6, 1), now=TODAY)
@@ -103,7 +101,7 @@ def test_alerts_read_items_and_urges_from_indexes_alone(db):
     assert {"overdue", "reply_overdue", "awaiting_review"} <= found
     looked_up = []
     for sql in statements:
-        tables = dict((alias, table) for table, alias in re.findall(r'"(\w+)" AS "(\w+)"', sql))
+        tables = {alias: table for table, alias in re.findall(r'"(\w+)" AS "(\w+)"', sql)}
         if not sql.lstrip().upper().startswith("SELECT") or not {"supervision_item", "urge"} & set(tables.values()):
             continue
         for *_ids, step in database.execute_sql("EXPLAIN QUERY PLAN " + sql).fetchall():
