@@ -31,6 +31,7 @@ from .vocab import (
     FOUR_LOOKS,
     ITEM_SOURCES,
     ITEM_STATES,
+    ITEM_STEP_LABELS,
     URGE_METHODS,
     VERDICTS,
 )
@@ -55,18 +56,6 @@ DATE_LABELS = {
     "issued_on": "发出时间",
     "deadline": "完成时限",
     "instruction_date": "批示日期",
-}
-
-STEP_LABELS = {
-    "approve": "批准立项",
-    "reject": "不予立项",
-    "urge": "检查催办",
-    "extend": "延期",
-    "report": "报送办理结果",
-    "review": "情况审理",
-    "feedback": "结果反馈",
-    "void": "撤销",
-    "edit": "修改",
 }
 
 # step -> states in which the book allows it
@@ -110,7 +99,7 @@ def _require(item: SupervisionItem, step: str) -> None:
         return
     state = ITEM_STATES.get(item.state, item.state)
     raise StepNotAllowed(
-        f"督办事项“{display_number(item)}”当前状态为“{state}”,不能{STEP_LABELS[step]}:"
+        f"督办事项“{display_number(item)}”当前状态为“{state}”,不能{ITEM_STEP_LABELS[step]}:"
         f"{_WHY.get(item.state, '当前状态不允许此操作')}。"
     )
 

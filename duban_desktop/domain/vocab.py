@@ -138,5 +138,19 @@ RECORD_KINDS = {
 }
 
 
+# a supervision item's steps, as the buttons and messages name them
+ITEM_STEP_LABELS = {
+    "approve": "批准立项",
+    "reject": "不予立项",
+    "urge": "检查催办",
+    "extend": "延期",
+    "report": "报送办理结果",
+    "review": "情况审理",
+    "feedback": "结果反馈",
+    "void": "撤销",
+    "edit": "修改",
+}
+
+
 def label(mapping: dict[str, str], code: str) -> str:
     return mapping.get(code, code)

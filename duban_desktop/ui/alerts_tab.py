@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    Qt,
     Signal,
 )
 from PySide6.QtGui import QFont
@@ -24,20 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import supervision
 from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
 from .preload import alerts_key, answer_once
-from .table_models import BACKGROUND, DISPLAY, FOREGROUND, RED, SELECTABLE, TOOLTIP, YELLOW
+from .qtvalues import BACKGROUND, DISPLAY, FONT, FOREGROUND, TOOLTIP, USER, header_labels
+from .table_models import RED, YELLOW
 
 LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
                  "coordination_overdue": RED}
-AlertRole = Qt.UserRole + 2
-# plain ints and ready flags: data() and flags() run for every cell on every paint
-ALERT_ROLE, FONT = int(AlertRole), int(Qt.FontRole)
+# plain ints (ui/qtvalues.py): data() runs for every cell on every paint
+ALERT_ROLE = USER + 2  # the row's Alert
 ALERT_ROLES = frozenset((DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, FONT, ALERT_ROLE))
-HEADING = Qt.ItemIsEnabled
 
 
 def describe(alert) -> str:
@@ -98,16 +95,6 @@ class AlertModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.NoItemFlags
-        return HEADING if isinstance(self.rows[index.row()], str) else SELECTABLE
-
     def data(self, index, role=DISPLAY):
         role = int(role)
         if role not in ALERT_ROLES or not index.isValid():
@@ -160,6 +147,7 @@ class AlertsTab(QWidget):
         self.model = AlertModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        header_labels(self.table, self.model.HEADERS)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setWordWrap(False)
@@ -205,7 +193,7 @@ class AlertsTab(QWidget):
         for level, (head, count) in self.model.heads.items():
             counts.append(f"{LEVELS[level]} {count} 件")
             self.table.setSpan(head, 0, 1, len(AlertModel.HEADERS))
-        self.summary.setText(";".join(counts) + "。双击一行查看事项;可多选后一次催办。")
+        self.summary.setText(";".join(counts) + "。双击一行查看事项;可多选后一次催办,点分类标题行选中该类全部事项。")
         self._selection_changed()
         self.count_changed.emit(len(self.alerts))
 
@@ -214,12 +202,34 @@ class AlertsTab(QWidget):
         return [a for a in (self.model.alert(self.model.index(r, 0)) for r in rows) if a is not None]
 
     def _selection_changed(self) -> None:
+        if self._headings_to_alerts():
+            return  # the selection changed again, and this ran for it
         chosen = self.selected_alerts()
         urgeable = [a for a in chosen if a.entity == "item" and a.level != "awaiting_review"]
         self.urge_button.setEnabled(bool(urgeable) and not self.read_only)
         self.urge_button.setText(f"催办选中事项({len(urgeable)} 件)…" if urgeable else "催办选中事项…")
         self.open_button.setEnabled(len(chosen) == 1)
         self.notices_button.setEnabled(bool(urgeable))
+
+    def _headings_to_alerts(self) -> bool:
+        """A selected heading row (已逾期(12 件)) stands for its alerts: select those
+        instead. (The model keeps Qt's own flags, so a heading can be selected: ui/qtvalues.py.)
+        Returns whether the selection was changed."""
+        selection = self.table.selectionModel()
+        rows = {i.row() for i in selection.selectedIndexes()}
+        headings = [r for r in rows if isinstance(self.model.rows[r], str)]
+        if not headings:
+            return False
+        change = QItemSelection()
+        for row in headings:
+            change.select(self.model.index(row, 0), self.model.index(row, len(AlertModel.HEADERS) - 1))
+        selection.select(change, QItemSelectionModel.Deselect | QItemSelectionModel.Rows)
+        for row in headings:
+            count = self.model.heads[self.model.rows[row]][1]
+            if count:
+                alerts = QItemSelection(self.model.index(row + 1, 0), self.model.index(row + count, 0))
+                selection.select(alerts, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+        return True
 
     def select_level(self, level: str) -> None:
         self.table.clearSelection()
@@ -258,6 +268,8 @@ class AlertsTab(QWidget):
         ids = self.selected_item_ids()
         if not ids:
             return
+        from ..domain import supervision  # loaded on first use, not at start-up
+
         try:
             items = [supervision.get_item(i) for i in ids]
         except NotFound as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DomainError, NotFound
+from .preload import read_sort
+from .qtvalues import KEY_DELETE, header_labels
 from .settings_store import ui_settings
 from .table_models import LazyTableModel
 
@@ -35,7 +37,7 @@ class ListTable(QTableView):
     delete_pressed = Signal()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.key() == Qt.Key_Delete:
+        if event.key() == KEY_DELETE:
             self.delete_pressed.emit()
             return
         super().keyPressEvent(event)
@@ -48,7 +50,10 @@ class ListTab(QWidget):
     HINT = "在左边的表格中选择一件事项,这里显示它的全部内容和办理经过。"
     EMPTY = "还没有事项。"
 
-    def __init__(self, model: LazyTableModel, parent=None):
+    def __init__(self, model: LazyTableModel, parent=None, *, sort_now: bool = True):
+        """``sort_now``: show the sort and let the headers sort at once; the window's
+        first screen leaves that to ``enable_sorting`` after its first paint (Qt's sort
+        order is one of the enums ui/qtvalues.py keeps out of the start)."""
         super().__init__(parent)
         self.read_only = False
         self.model = model
@@ -71,9 +76,9 @@ class ListTab(QWidget):
 
         self.table = ListTable()
         self.table.setModel(model)
+        header_labels(self.table, model.header_texts())
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -81,8 +86,6 @@ class ListTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setHighlightSections(False)
-        column, descending = model.DEFAULT_SORT
-        self.table.horizontalHeader().setSortIndicator(column, Qt.DescendingOrder if descending else Qt.AscendingOrder)
         for column, width in enumerate(model.WIDTHS):
             self.table.setColumnWidth(column, width)
         # activated: Enter/Return on the current row, or a double-click
@@ -103,7 +106,7 @@ class ListTab(QWidget):
         detail_layout.addWidget(self.detail, 1)
         detail_layout.addLayout(self.extra_bar)
 
-        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter()  # side by side (Qt's default)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(detail_box)
         self.splitter.setStretchFactor(0, 3)
@@ -115,6 +118,16 @@ class ListTab(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.count_label)
         self.show_record(None)
+        if sort_now:
+            self.enable_sorting()
+
+    def enable_sorting(self) -> None:
+        """Show the model's sort in the header and let a header click sort."""
+        from PySide6.QtCore import Qt
+
+        order = Qt.DescendingOrder if self.model.descending else Qt.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(self.model.sort_column, order)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: the model's own order, no query
 
     # ---- subclasses
     def current_filter(self):
@@ -246,6 +259,10 @@ class ListTab(QWidget):
             self.splitter.restoreState(splitter)
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
-            head = self.table.horizontalHeader()
-            self.model.sort_column = head.sortIndicatorSection()
-            self.model.descending = head.sortIndicatorOrder() == Qt.DescendingOrder
+        # the sort as sort_setting() kept it (and as the start read ahead)
+        model = self.model
+        sort, model.descending = read_sort(store.value(f"{self.SETTINGS_KEY}/sort"), [k for k, _ in model.COLUMNS if k],
+                                           (model.sort_key(), model.descending))
+        model.sort_column = model.column_of(sort)
+        if self.table.isSortingEnabled():
+            self.enable_sorting()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -14,6 +14,7 @@ from ..domain.alerts import calendar_notice
 from ..paths import data_dir
 from .alerts_tab import AlertsTab
 from .preload import COUNTS_KEY, answer_once, status_counts
+from .qtvalues import TOOL_BUTTON_TEXT_ONLY, set_shortcut
 from .register_tab import RegisterTab
 from .settings_store import ui_settings
 from .shortcut_action import shortcut_action
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db_label = db_label
         self.read_only = read_only
-        self.register = RegisterTab()
+        self.register = RegisterTab(sort_now=False)  # sorting waits for finish_start
         self.alerts = AlertsTab(load=False)
         self.register.model.preload = self.alerts.preload = self.preload = preload
         for tab in (self.register, self.alerts):
@@ -102,7 +103,9 @@ class MainWindow(QMainWindow):
         return self._cases
 
     def finish_start(self) -> None:
-        """What the first screen does not show, built once the window is up."""
+        """What the first screen does not show, built once the window is up, and the
+        register's sort indicator (ui/qtvalues.py)."""
+        self.register.enable_sorting()
         self.cases  # noqa: B018 - building it is the point
 
     def _build_cases(self) -> None:
@@ -131,7 +134,7 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, tip: str = "", writes: bool = False) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            set_shortcut(action, shortcut)
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
@@ -211,7 +214,7 @@ class MainWindow(QMainWindow):
         tools = self.addToolBar("常用")
         tools.setObjectName("main-toolbar")
         tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        tools.setProperty("toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)  # an int: ui/qtvalues.py
         for action in (self.act_new_item, self.act_new_case, self.act_overdue, self.act_export_ledger,
                        self.act_refresh):
             tools.addAction(action)
@@ -314,7 +317,7 @@ class MainWindow(QMainWindow):
             "督查督办:确定项目 → 检查催办 → 情况审理 → 结果反馈。\n"
             "协调:受托 → 审理 → 核查 → 协商 → 处理。\n\n"
             "在“督查台账”中选中一件事项,右边列出它的全部内容和办理经过,上方按钮是此时可以办理的步骤。\n"
-            "“逾期提醒”列出已逾期、即将到期、催办反馈逾期、待审理超时和协调逾期的事项,可多选后一次催办。\n\n"
+            "“逾期提醒”列出已逾期、即将到期、催办反馈逾期、待审理超时和协调逾期的事项,可多选后一次催办;点分类标题行(如“已逾期”)选中该类全部事项。\n\n"
             "快捷键:Ctrl+N 新建,Ctrl+F 查找,Enter 办理下一步,Delete 撤销,F5 刷新,Ctrl+1/2/3 切换标签。"))
 
     def about(self) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
-from ..domain import ledger, supervision, units
-from ..domain.vocab import ITEM_SOURCES, ITEM_STATES
-from .detail import item_html
+from ..domain import ledger, units
+from ..domain.vocab import ITEM_SOURCES, ITEM_STATES, ITEM_STEP_LABELS
 from .list_tab import ListTab
 from .table_models import ItemTableModel
 
@@ -22,7 +21,17 @@ STEP_TIPS = {
     "edit": "修改事项内容",
 }
 STEP_ORDER = ["approve", "reject", "urge", "report", "review", "feedback", "extend", "edit", "void"]
-STEP_TEXT = {**supervision.STEP_LABELS, "report": "报送结果", "edit": "修改"}
+
+
+def _supervision():
+    """The items' steps: loaded when the first item is shown, not at start-up (the first
+    screen lists items and needs none of them)."""
+    from ..domain import supervision
+
+    return supervision
+
+
+STEP_TEXT = {**ITEM_STEP_LABELS, "report": "报送结果", "edit": "修改"}
 
 
 class RegisterTab(ListTab):
@@ -32,8 +41,8 @@ class RegisterTab(ListTab):
              "定项目内容、定承办单位、定完成时限、定具体负责人。<br>"
              "已经有 Excel 台账的,可以用“文件—导入台账”一次导入。")
 
-    def __init__(self, parent=None):
-        super().__init__(ItemTableModel(), parent)
+    def __init__(self, parent=None, *, sort_now: bool = True):
+        super().__init__(ItemTableModel(), parent, sort_now=sort_now)
         self.state_box = QComboBox()
         self.state_box.addItem("全部状态", None)
         self.state_box.addItem("在办(办理中、待审理、待反馈)", ledger.OPEN)
@@ -101,13 +110,15 @@ class RegisterTab(ListTab):
         return f"共 {total} 件。红色:已逾期;黄色:即将到期;绿色:已办结;灰色:已撤销或不予立项。"
 
     def load_record(self, record_id: int):
-        return supervision.get_item(record_id)
+        return _supervision().get_item(record_id)
 
     def record_html(self, record) -> str:
+        from .detail import item_html
+
         return item_html(record)
 
     def step_buttons(self, item):
-        allowed = supervision.allowed_steps(item)
+        allowed = _supervision().allowed_steps(item)
         return [(STEP_TEXT[step], STEP_TIPS[step], lambda s=step: self.run_step(s))
                 for step in STEP_ORDER if step in allowed]
 
@@ -119,7 +130,7 @@ class RegisterTab(ListTab):
         item = self.current_record()
         if item is None or self.read_only:
             return
-        if step not in supervision.allowed_steps(item):
+        if step not in _supervision().allowed_steps(item):
             return
         from . import item_dialogs  # the dialogs load on first use, not at start-up
 
@@ -140,5 +151,5 @@ class RegisterTab(ListTab):
 
     def void_selected(self) -> None:
         item = self.current_record()
-        if item is not None and "void" in supervision.allowed_steps(item):
+        if item is not None and "void" in _supervision().allowed_steps(item):
             self.run_step("void")

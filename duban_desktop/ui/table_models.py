@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QRunnable,
-    Qt,
     QThreadPool,
     Signal,
 )
@@ -30,6 +29,7 @@ from ..domain.dates import format_cn
 from ..domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
 from ..domain.workdays import current_calendar
 from . import preload as preloads
+from .qtvalues import ALIGN_CENTER, ALIGNMENT, BACKGROUND, DISPLAY, FOREGROUND, TOOLTIP, USER
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +41,10 @@ YELLOW = (QColor("#fff1c2"), QColor("#6b4e00"))
 GREEN = (QColor("#dcefdc"), QColor("#1e5b2a"))
 GREY = (QColor("#ececec"), QColor("#7a7a7a"))
 
-IdRole = Qt.UserRole + 1
-
-# Roles as plain ints: Qt asks data() for some 2,000 cells on every paint, and comparing
-# with a PySide enum member (Qt.DisplayRole) costs microseconds each time.
-DISPLAY, TOOLTIP = int(Qt.DisplayRole), int(Qt.ToolTipRole)
-ALIGNMENT, BACKGROUND, FOREGROUND = int(Qt.TextAlignmentRole), int(Qt.BackgroundRole), int(Qt.ForegroundRole)
-ID_ROLE = int(IdRole)
+# Roles are plain ints (ui/qtvalues.py): Qt asks data() for some 2,000 cells on every
+# paint, and comparing with a PySide enum member costs microseconds each time.
+ID_ROLE = USER + 1
 ROW_ROLES = frozenset((DISPLAY, BACKGROUND, FOREGROUND, TOOLTIP))
-CENTER = int(Qt.AlignCenter)
-SELECTABLE = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 NO_COLOURS = (None, None)
 
 
@@ -130,14 +124,15 @@ class LazyTableModel(QAbstractTableModel):
     ALIGN: dict[int, int] = {}  # column -> alignment, where not the default
 
     # --- loading
-    def _sort_key(self) -> str:
+    def sort_key(self) -> str:
+        """The sort column's key (the first column's when it cannot be sorted)."""
         key = self.COLUMNS[self.sort_column][0]
         return key or self.COLUMNS[0][0]
 
     def reload(self, background: bool = False) -> None:
         self.live = True
         self.today = dt.date.today()
-        sort, descending = self._sort_key(), self.descending
+        sort, descending = self.sort_key(), self.descending
         generation = next(self._generation)
         self._latest = generation
         if background:
@@ -149,7 +144,7 @@ class LazyTableModel(QAbstractTableModel):
         self._apply_ids(generation, ids)
 
     def sort_setting(self) -> str:
-        return preloads.sort_text(self._sort_key(), self.descending)
+        return preloads.sort_text(self.sort_key(), self.descending)
 
     def _apply_ids(self, generation: int, ids: list) -> None:
         if generation != self._latest:
@@ -197,10 +192,9 @@ class LazyTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == DISPLAY and orientation == Qt.Horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section][1]
-        return None
+    def header_texts(self) -> list[str]:
+        """The column headers (shown through qtvalues.header_labels)."""
+        return [label for _key, label in self.COLUMNS]
 
     def data(self, index, role=DISPLAY):
         role = int(role)
@@ -224,16 +218,25 @@ class LazyTableModel(QAbstractTableModel):
             return self.ids[index.row()]
         return None
 
-    def flags(self, index):
-        return SELECTABLE if index.isValid() else Qt.NoItemFlags
+    # flags(): Qt's own (enabled and selectable); a Python flags() would build Qt's
+    # namespace at the first paint (ui/qtvalues.py)
 
-    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+    def sort(self, column: int, order=None) -> None:
+        """Qt's sort: ``order`` is Qt.SortOrder (descending is 1). Sorting by the
+        order already shown changes nothing and reads nothing."""
         if not (0 <= column < len(self.COLUMNS)) or not self.COLUMNS[column][0]:
             return
-        self.sort_column = column
-        self.descending = order == Qt.DescendingOrder
+        descending = order is not None and order.value == 1
+        if (column, descending) == (self.sort_column, self.descending):
+            return
+        self.sort_column, self.descending = column, descending
         if self.live:
             self.reload()
+
+    def column_of(self, sort: str) -> int:
+        """The column sorted by ``sort`` (a key of COLUMNS), or the default's."""
+        keys = [key for key, _label in self.COLUMNS]
+        return keys.index(sort) if sort in keys else self.DEFAULT_SORT[0]
 
 
 class ItemTableModel(LazyTableModel):
@@ -284,7 +287,7 @@ class ItemTableModel(LazyTableModel):
             return YELLOW
         return None
 
-    ALIGN = {6: CENTER, 7: CENTER}
+    ALIGN = {6: ALIGN_CENTER, 7: ALIGN_CENTER}
 
     def view(self, row) -> RowView:
         left = self.days_left(row)
@@ -338,7 +341,7 @@ class CaseTableModel(LazyTableModel):
             return RED
         return None
 
-    ALIGN = {6: CENTER}
+    ALIGN = {6: ALIGN_CENTER}
 
     def view(self, row) -> RowView:
         display = (row.number, row.title, CASE_KINDS.get(row.kind, row.kind), row.requester,

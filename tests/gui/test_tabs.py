@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QWidget
 
 from duban_desktop.domain import coordination, supervision
-from duban_desktop.ui.alerts_tab import AlertRole
+from duban_desktop.ui.alerts_tab import ALERT_ROLE
 from duban_desktop.ui.table_models import CaseTableModel, ItemTableModel
 
 from .helpers import click, type_into
@@ -64,7 +64,7 @@ def test_double_click_jumps_to_the_item_and_case(qtbot, office, window):
     assert window.tabs.currentWidget() is window.register
     assert window.register.selected_id == office["late"].id
     case_row = alerts.model.alert_index("coordination_overdue", 0)
-    assert case_row.data(AlertRole).entity == "case"
+    assert case_row.data(ALERT_ROLE).entity == "case"
     window.tabs.setCurrentWidget(alerts)
     alerts.table.setCurrentIndex(case_row)
     click(qtbot, alerts.open_button)
