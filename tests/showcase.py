@@ -25,6 +25,7 @@ def main(what: str) -> int:
     window = MainWindow(str(folder / "show.sqlite"))
     window.resize(1500, 900)
     window.show()
+    window.finish_start()  # as the start does after the first paint
     tabs = {"cases": window.cases, "register": window.register, "alerts": window.alerts}
     if what in tabs:
         window.tabs.setCurrentWidget(tabs[what])

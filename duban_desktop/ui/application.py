@@ -20,7 +20,8 @@ from .style import apply_style
 log = logging.getLogger(__name__)
 
 
-def make_app() -> QApplication:
+def make_app(*, style_sheet: bool = True) -> QApplication:
+    """``style_sheet=False``: the caller sets it later (ui/style.py: apply_style_sheet)."""
     app = QApplication.instance()
     if app is None:
         # the style by name on the command line: setStyle() would hand back a QStyle,
@@ -38,7 +39,7 @@ def make_app() -> QApplication:
         log.info("Qt translation loaded: %s", translator.translate("QPlatformTheme", "Cancel"))
     else:
         log.warning("qtbase_zh_CN translation not found")
-    apply_style(app)
+    apply_style(app, style_sheet=style_sheet)
     apply_app_icon(app)
     return app
 

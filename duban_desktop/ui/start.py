@@ -212,8 +212,9 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     path = sqlite_target(target)
     preload = first_screen_preload()
     from .application import make_app  # the widget modules load while the worker reads
+    from .style import apply_style_sheet
 
-    app = make_app()
+    app = make_app(style_sheet=False)  # set on the built window, below
     from .main_window import MainWindow
 
     window = MainWindow(str(path or target), read_only=read_only, preload=preload)
@@ -237,6 +238,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         welcome_if_new(window, read_only)
 
     window._duban_first_paint = _FirstPaint(window, shown)
+    apply_style_sheet(app)
     window.show()
     if smoke:  # packaging and start-up checks: show the window, then leave cleanly
         QTimer.singleShot(int(smoke), app.quit)

@@ -32,6 +32,8 @@ class Watch:
     def write(self, text):
         if "main window shown" in text:
             self.out.write(f"Qt built at first paint: {'Qt' in core.__dict__}\n")
+            from PySide6.QtWidgets import QApplication
+            self.out.write(f"style sheet at first paint: {bool(QApplication.instance().styleSheet())}\n")
         return self.out.write(text)
     def flush(self):
         self.out.flush()
@@ -63,6 +65,7 @@ def test_the_values_are_qts_own():
 def test_the_demo_opens_on_the_alerts_without_building_qt(tmp_path):
     out = first_paint_report(tmp_path / "data", "--demo")
     assert "Qt built at first paint: False" in out
+    assert "style sheet at first paint: True" in out  # set on the built window (ui/style.py)
     assert "(300 items listed)" in out
 
 
