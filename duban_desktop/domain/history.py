@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 
 from ..db.models import ChangeLog, Setting
+from .vocab import ITEM_STEP_LABELS
 
 ENTITY_LABELS = {
     "item": "督办事项",
@@ -19,14 +20,8 @@ ACTION_LABELS = {
     "create": "新建",
     "update": "修改",
     "delete": "删除",
+    **ITEM_STEP_LABELS,  # a supervision item's steps
     "approve": "领导批准立项",
-    "reject": "不予立项",
-    "urge": "检查催办",
-    "extend": "延期",
-    "report": "报送办理结果",
-    "review": "情况审理",
-    "feedback": "结果反馈",
-    "void": "撤销",
     "screen": "审理",
     "verify": "核查",
     "approve_hard": "批准硬协调",
