@@ -28,6 +28,14 @@ from .settings_store import ui_settings
 from .table_models import LazyTableModel
 
 
+def restore_sort(model: LazyTableModel, settings_key: str) -> None:
+    """Give ``model`` the sort its list kept (``ListTab.save_state``), as the start
+    read it ahead (ui/start.py), before it first loads."""
+    sort, model.descending = read_sort(ui_settings().value(f"{settings_key}/sort"),
+                                       [k for k, _ in model.COLUMNS if k], (model.sort_key(), model.descending))
+    model.sort_column = model.column_of(sort)
+
+
 class ListTable(QTableView):
     """The list's table. Delete asks its tab to void the selected record (the window's
     shortcut, when the shortcut map does not see the key first): a key handler rather
@@ -120,6 +128,8 @@ class ListTab(QWidget):
         self.show_record(None)
         if sort_now:
             self.enable_sorting()
+        if model.live:  # loaded before this tab was built (ui/main_window.py)
+            self._after_load()
 
     def enable_sorting(self) -> None:
         """Show the model's sort in the header and let a header click sort."""
@@ -259,10 +269,6 @@ class ListTab(QWidget):
             self.splitter.restoreState(splitter)
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
-        # the sort as sort_setting() kept it (and as the start read ahead)
-        model = self.model
-        sort, model.descending = read_sort(store.value(f"{self.SETTINGS_KEY}/sort"), [k for k, _ in model.COLUMNS if k],
-                                           (model.sort_key(), model.descending))
-        model.sort_column = model.column_of(sort)
+        restore_sort(self.model, self.SETTINGS_KEY)
         if self.table.isSortingEnabled():
             self.enable_sorting()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
@@ -9,15 +10,17 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .. import APP_NAME, __version__
-from ..domain import settings
+from ..domain import ledger, settings
 from ..domain.alerts import calendar_notice
 from ..paths import data_dir
 from .alerts_tab import AlertsTab
+from .list_tab import restore_sort
 from .preload import COUNTS_KEY, answer_once, status_counts
 from .qtvalues import TOOL_BUTTON_TEXT_ONLY, set_shortcut
 from .register_tab import RegisterTab
 from .settings_store import ui_settings
 from .shortcut_action import shortcut_action
+from .table_models import ItemTableModel
 
 if TYPE_CHECKING:
     from .cases_tab import CasesTab
@@ -53,24 +56,24 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db_label = db_label
         self.read_only = read_only
-        self.register = RegisterTab(sort_now=False)  # sorting waits for finish_start
-        self.alerts = AlertsTab(load=False)
-        self.register.model.preload = self.alerts.preload = self.preload = preload
-        for tab in (self.register, self.alerts):
-            tab.read_only = read_only
-        # the coordination list is never the first screen: its tab is built just after
-        # the window is first shown (finish_start) or when it is first used
+        # The register is loaded before the first paint (its model, below); its tab, like
+        # the coordination list's, is built when it is first shown: before the first
+        # paint when the window opens on it, otherwise just after (finish_start).
+        self.register_model = ItemTableModel()
+        self._register: RegisterTab | None = None
         self._cases: CasesTab | None = None
-        self._cases_placeholder = QWidget()
+        self.alerts = AlertsTab(load=False)
+        self.register_model.preload = self.alerts.preload = self.preload = preload
+        self.alerts.read_only = read_only
+        self._placeholders: dict[QWidget, Callable[[], None]] = {}  # a tab not built yet -> its builder
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
-        self.tabs.addTab(self._cases_placeholder, "协调事项")
-        self.tabs.addTab(self.register, "督查台账")
+        self._cases_placeholder = self._lazy_tab("协调事项", self._build_cases)
+        self._register_placeholder = self._lazy_tab("督查台账", self._build_register)
         self.tabs.addTab(self.alerts, "逾期提醒")
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.register.data_changed.connect(self.refresh_all)
         self.alerts.data_changed.connect(self.refresh_all)
         self.alerts.count_changed.connect(self._alert_count)
         self.alerts.open_item.connect(self.show_item)
@@ -84,18 +87,24 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_status)
         self.statusBar().addPermanentWidget(self.calendar_status)
 
-        self.register.export_hooks["item"] = lambda item: _exports().item_form_buttons(self, item)
         self.extra_settings_pages = [_templates_page]
         self._build_actions()
-        self.restore_state()  # first: the restored sort order is the one queried
+        self.restore_state()
+        restore_sort(self.register_model, RegisterTab.SETTINGS_KEY)  # first: the sort is the one queried
         self.alerts.refresh()
-        self.register.apply_filter()
+        self.register_model.set_filter(ledger.ItemFilter())  # unfiltered, as its tab opens
         self.refresh_status()
         self._alert_count(len(self.alerts.alerts))
         self.tabs.setCurrentWidget(self.alerts if self.anything_overdue() else self.register)
         self.update_title()
 
-    # ---- the coordination tab, built on first use
+    # ---- tabs built when first shown
+    @property
+    def register(self) -> RegisterTab:
+        if self._register is None:
+            self._build_register()
+        return self._register
+
     @property
     def cases(self) -> CasesTab:
         if self._cases is None:
@@ -108,6 +117,33 @@ class MainWindow(QMainWindow):
         self.register.enable_sorting()
         self.cases  # noqa: B018 - building it is the point
 
+    def _lazy_tab(self, label: str, build: Callable[[], None]) -> QWidget:
+        placeholder = QWidget()
+        self._placeholders[placeholder] = build
+        self.tabs.addTab(placeholder, label)
+        return placeholder
+
+    def _put_tab(self, placeholder: QWidget, tab: QWidget) -> None:
+        """Put a built tab where its placeholder is, leaving the current tab as it was
+        (or showing the tab, if its placeholder was current)."""
+        index, current = self.tabs.indexOf(placeholder), self.tabs.currentIndex()
+        label = self.tabs.tabText(index)
+        blocked = self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, label)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        del self._placeholders[placeholder]
+        placeholder.deleteLater()
+
+    def _build_register(self) -> None:
+        register = self._register = RegisterTab(model=self.register_model, sort_now=False)  # sorting: finish_start
+        register.read_only = self.read_only
+        register.data_changed.connect(self.refresh_all)
+        register.export_hooks["item"] = lambda item: _exports().item_form_buttons(self, item)
+        register.restore_state()
+        self._put_tab(self._register_placeholder, register)
+
     def _build_cases(self) -> None:
         from .cases_tab import CasesTab
 
@@ -117,18 +153,12 @@ class MainWindow(QMainWindow):
         cases.export_hooks["case"] = lambda case: _exports().case_form_buttons(self, case)
         cases.restore_state()
         cases.apply_filter()
-        # put it where the placeholder is, leaving the current tab as it was
-        index, current = self.tabs.indexOf(self._cases_placeholder), self.tabs.currentIndex()
-        blocked = self.tabs.blockSignals(True)
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, cases, "协调事项")
-        self.tabs.setCurrentIndex(current)
-        self.tabs.blockSignals(blocked)
-        self._cases_placeholder.deleteLater()
+        self._put_tab(self._cases_placeholder, cases)
 
     def _tab_changed(self, _index: int) -> None:
-        if self._cases is None and self.tabs.currentWidget() is self._cases_placeholder:
-            self._build_cases()
+        build = self._placeholders.get(self.tabs.currentWidget())
+        if build is not None:
+            build()
 
     # ---- actions, menus, shortcuts
     def _action(self, text: str, slot, shortcut=None, tip: str = "", writes: bool = False) -> QAction:
@@ -360,14 +390,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1360, 820)
-        self.register.restore_state()
 
     def save_state(self) -> None:
         store = ui_settings()
         store.setValue("window/geometry", self.saveGeometry())
-        self.register.save_state()
-        if self._cases is not None:
-            self.cases.save_state()
+        for tab in (self._register, self._cases):
+            if tab is not None:
+                tab.save_state()
         store.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

@@ -41,8 +41,9 @@ class RegisterTab(ListTab):
              "定项目内容、定承办单位、定完成时限、定具体负责人。<br>"
              "已经有 Excel 台账的,可以用“文件—导入台账”一次导入。")
 
-    def __init__(self, parent=None, *, sort_now: bool = True):
-        super().__init__(ItemTableModel(), parent, sort_now=sort_now)
+    def __init__(self, parent=None, *, model: ItemTableModel | None = None, sort_now: bool = True):
+        """``model``: the register's model, already loaded by the window (or a new one)."""
+        super().__init__(model or ItemTableModel(), parent, sort_now=sort_now)
         self.state_box = QComboBox()
         self.state_box.addItem("全部状态", None)
         self.state_box.addItem("在办(办理中、待审理、待反馈)", ledger.OPEN)

@@ -223,7 +223,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     smoke = os.environ.get("DUBAN_SMOKE_EXIT_MS")
 
     def shown() -> None:
-        line = (f"main window shown: {window.windowTitle()} ({len(window.register.model.ids)} items listed) "
+        line = (f"main window shown: {window.windowTitle()} ({len(window.register_model.ids)} items listed) "
                 f"{time.perf_counter() - STARTED:.2f} s after start")
         log.info("%s", line)
         if smoke:  # start-up checks and benchmarks read the moment from here

@@ -18,7 +18,10 @@ from duban_desktop.db import close_database, open_database
 from duban_desktop.domain import supervision
 from duban_desktop.ui import qtvalues
 from duban_desktop.ui.alerts_tab import ALERT_ROLE, AlertModel
+from duban_desktop.ui.main_window import MainWindow
+from duban_desktop.ui.register_tab import RegisterTab
 from duban_desktop.ui.table_models import ID_ROLE
+from tests.factories import item
 
 # Runs the real program; at the moment it reports its first paint (the line on stdout)
 # it also says whether PySide has built Qt's namespace by then.
@@ -34,6 +37,8 @@ class Watch:
             self.out.write(f"Qt built at first paint: {'Qt' in core.__dict__}\n")
             from PySide6.QtWidgets import QApplication
             self.out.write(f"style sheet at first paint: {bool(QApplication.instance().styleSheet())}\n")
+            window = next(w for w in QApplication.topLevelWidgets() if w.inherits("QMainWindow"))
+            self.out.write(f"register tab at first paint: {type(window.tabs.widget(1)).__name__}\n")
         return self.out.write(text)
     def flush(self):
         self.out.flush()
@@ -66,6 +71,7 @@ def test_the_demo_opens_on_the_alerts_without_building_qt(tmp_path):
     out = first_paint_report(tmp_path / "data", "--demo")
     assert "Qt built at first paint: False" in out
     assert "style sheet at first paint: True" in out  # set on the built window (ui/style.py)
+    assert "register tab at first paint: QWidget" in out  # built just after it, the register loaded
     assert "(300 items listed)" in out
 
 
@@ -83,6 +89,7 @@ def test_the_register_opens_without_building_qt(tmp_path):
         close_database()
     out = first_paint_report(tmp_path / "data", "--db", path)
     assert "Qt built at first paint: False" in out
+    assert "register tab at first paint: RegisterTab" in out
     assert "(30 items listed)" in out
 
 
@@ -120,8 +127,6 @@ def test_showing_the_sort_reads_nothing_again(window, qtbot):
 
 
 def test_picking_a_heading_picks_its_alerts(window, qtbot):
-    from tests.factories import item
-
     alerts = window.alerts
     for n in range(3):
         item(title=f"逾期事项{n}", deadline=dt.date(2026, 6, 1), now=dt.date(2026, 6, 1))
@@ -134,3 +139,19 @@ def test_picking_a_heading_picks_its_alerts(window, qtbot):
     assert all(alerts.model.data(alerts.model.index(r, 0), ALERT_ROLE).level == "overdue" for r in rows)
     assert alerts.urge_button.isEnabled()
     assert isinstance(alerts.model, AlertModel)
+
+
+def test_the_register_tab_built_after_the_paint_shows_the_loaded_register(db, qtbot):
+    for n in range(3):
+        item(title=f"逾期事项{n}", deadline=dt.date(2026, 6, 1), now=dt.date(2026, 6, 1))
+    window = MainWindow("测试数据库")
+    qtbot.addWidget(window)
+    assert window.tabs.currentWidget() is window.alerts  # something is overdue
+    assert not isinstance(window.tabs.widget(1), RegisterTab)
+    assert len(window.register_model.ids) == 3  # loaded all the same
+    window.finish_start()
+    register = window.tabs.widget(1)
+    assert register is window.register and window.tabs.tabText(1) == "督查台账"
+    assert window.tabs.currentWidget() is window.alerts  # still where the office was
+    assert register.count_label.text().startswith("共 3 件")
+    assert register.model.rowCount() == 3
