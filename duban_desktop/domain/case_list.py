@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import peewee as pw
@@ -62,12 +62,12 @@ SORT_KEYS = {
 
 
 def case_ids(f: CaseFilter = CaseFilter(), sort: str = "number", descending: bool = False,
-             today: dt.date | None = None) -> list[int]:
+             today: dt.date | None = None, lazy: bool = False) -> Sequence[int]:
     case = CoordinationCase
     order = [k.desc() if descending else k.asc() for k in SORT_KEYS[sort]]
     order.append(case.id.desc() if descending else case.id.asc())
     query = case.select(case.id).where(condition(f, today)).order_by(*order)
-    return ids_of(query)
+    return ids_of(query, lazy)
 
 
 def count(f: CaseFilter = CaseFilter(), today: dt.date | None = None) -> int:

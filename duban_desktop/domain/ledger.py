@@ -8,7 +8,7 @@ what is on screen (the window) or streamed in order (the Excel export). The same
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import peewee as pw
@@ -91,8 +91,9 @@ SORT_KEYS = {
 
 
 def item_ids(f: ItemFilter = ItemFilter(), sort: str = "number", descending: bool = False,
-             today: dt.date | None = None) -> list[int]:
-    """Ids of the items matching ``f``, in order: one query, ids only."""
+             today: dt.date | None = None, lazy: bool = False) -> Sequence[int]:
+    """Ids of the items matching ``f``, in order: one query, ids only (``lazy``: made
+    into ints as they are used, db/ids.py: IdList)."""
     if sort not in SORT_KEYS:
         raise ValueError(sort)
     item = SupervisionItem
@@ -103,7 +104,7 @@ def item_ids(f: ItemFilter = ItemFilter(), sort: str = "number", descending: boo
     order.append(item.id.desc() if descending else item.id.asc())
     query = query.where(condition(f, today)).order_by(*order)
     # not peewee rows: building 100,000 of them would cost ten times the query
-    return ids_of(query)
+    return ids_of(query, lazy)
 
 
 def count(f: ItemFilter = ItemFilter(), today: dt.date | None = None) -> int:

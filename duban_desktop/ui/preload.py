@@ -121,7 +121,7 @@ def first_screen(register_sort: tuple[str, bool], today: dt.date | None = None) 
     item_filter = ledger.ItemFilter()
     return Preload({
         ids_key(item_filter, *register_sort, today):
-            lambda: ledger.item_ids(item_filter, *register_sort, today=today),
+            lambda: ledger.item_ids(item_filter, *register_sort, today=today, lazy=True),
         alerts_key(today): lambda: alerts.compute_alerts(today),
         COUNTS_KEY: status_counts,
     })

@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -94,7 +94,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.ids: list[int] = []
+        self.ids: Sequence[int] = []  # a list, or an IdList (db/ids.py) as the queries return it
         self._rows_by_id: OrderedDict[int, object] = OrderedDict()
         self._index_of: dict[int, int] | None = None
         self.sort_column, self.descending = self.DEFAULT_SORT
@@ -146,7 +146,7 @@ class LazyTableModel(QAbstractTableModel):
     def sort_setting(self) -> str:
         return preloads.sort_text(self.sort_key(), self.descending)
 
-    def _apply_ids(self, generation: int, ids: list) -> None:
+    def _apply_ids(self, generation: int, ids: Sequence[int]) -> None:
         if generation != self._latest:
             return  # an older search finished after a newer one started
         self.beginResetModel()
@@ -265,7 +265,7 @@ class ItemTableModel(LazyTableModel):
         super().reload(background)
 
     def query_ids(self, sort, descending):
-        return ledger.item_ids(self.filter, sort, descending, today=self.today)
+        return ledger.item_ids(self.filter, sort, descending, today=self.today, lazy=True)
 
     def fetch(self, ids):
         return ledger.rows_for(ids)
@@ -327,7 +327,7 @@ class CaseTableModel(LazyTableModel):
         self.reload(background)
 
     def query_ids(self, sort, descending):
-        return case_list.case_ids(self.filter, sort, descending, today=self.today)
+        return case_list.case_ids(self.filter, sort, descending, today=self.today, lazy=True)
 
     def fetch(self, ids):
         return case_list.rows_for(ids)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from duban_desktop.domain import supervision
 from duban_desktop.domain import supervision as sv
 from duban_desktop.domain.ledger import OPEN, ItemFilter, count, item_ids, iter_items, rows_for
@@ -132,8 +134,26 @@ def test_id_lists_keep_the_query_order(db):
             query = query.order_by(*order, SupervisionItem.id.desc() if descending else SupervisionItem.id)
             plain = [row[0] for row in db.execute(query)]
             assert ids_of(query) == plain, key
+            assert list(ids_of(query, lazy=True)) == plain, key
             assert len(item_ids(sort=key, descending=descending)) == 25
     assert ids_of(SupervisionItem.select(SupervisionItem.id).where(SupervisionItem.id < 0)) == []
+    assert len(ids_of(SupervisionItem.select(SupervisionItem.id).where(SupervisionItem.id < 0), lazy=True)) == 0
+
+
+def test_an_id_list_reads_as_a_list_and_parses_its_tail_only_when_used():
+    from duban_desktop.db.ids import IdList
+
+    plain = list(range(5000, 0, -1))
+    ids = IdList(",".join(map(str, plain)))
+    assert len(ids) == 5000 and bool(ids)
+    assert ids[0] == 5000 and ids[999] == 4001 and ids[200:400] == plain[200:400]
+    assert ids._ids is None  # the first page and the count: the rest still text
+    assert ids[1000] == 4000 and ids[-1] == 1 and ids[4990:] == plain[4990:] and ids[::1000] == plain[::1000]
+    assert ids == plain and plain == ids and list(ids) == plain and 17 in ids and ids.index(17) == 4983
+    with pytest.raises(IndexError):
+        ids[5000]
+    assert len(IdList("")) == 0 and not IdList("") and IdList("") == [] and list(IdList("7")) == [7]
+    assert IdList("3,1") != [1, 3]
 
 
 def test_years_newest_first_without_gaps_or_unnumbered_items(db):
