@@ -133,7 +133,7 @@ class ListTab(QWidget):
 
     def enable_sorting(self) -> None:
         """Show the model's sort in the header and let a header click sort."""
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import Qt  # named only after the first paint (ui/qtvalues.py)
 
         order = Qt.DescendingOrder if self.model.descending else Qt.AscendingOrder
         self.table.horizontalHeader().setSortIndicator(self.model.sort_column, order)
