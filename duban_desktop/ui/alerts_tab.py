@@ -225,14 +225,15 @@ class AlertsTab(QWidget):
             change.select(self.model.index(row, 0), self.model.index(row, len(AlertModel.HEADERS) - 1))
         selection.select(change, QItemSelectionModel.Deselect | QItemSelectionModel.Rows)
         for row in headings:
-            count = self.model.heads[self.model.rows[row]][1]
-            if count:
-                alerts = QItemSelection(self.model.index(row + 1, 0), self.model.index(row + count, 0))
-                selection.select(alerts, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+            self._select_alerts_of(self.model.rows[row])
         return True
 
     def select_level(self, level: str) -> None:
         self.table.clearSelection()
+        self._select_alerts_of(level)
+
+    def _select_alerts_of(self, level: str) -> None:
+        """Add a level's alerts (the rows below its heading) to the selection."""
         head, count = self.model.heads[level]
         if count:
             chosen = QItemSelection(self.model.index(head + 1, 0), self.model.index(head + count, 0))
