@@ -8,8 +8,11 @@ the program does not know gives a TemplateError naming the file and what is wron
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 import shutil
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -18,7 +21,10 @@ from lxml.etree import XMLSyntaxError
 
 from .. import paths
 from ..domain.errors import DomainError
-from . import form_fill
+from . import docx_safety, form_fill
+from .files import atomic_write
+
+log = logging.getLogger(__name__)
 
 FORM_KINDS = {
     "register": "督促检查登记单",
@@ -193,23 +199,49 @@ def _describe(kind: str, path: Path) -> str:
     return f"{whose}“{path.name}”({FORM_KINDS[kind]},位于 {path.parent})"
 
 
-def open_template(kind: str, path: Path | None = None):
-    """The template as a python-docx Document, checked; TemplateError if unusable."""
-    path = Path(path) if path is not None else template_path(kind)
-    where = _describe(kind, path)
-    if not path.is_file():
-        raise TemplateError(f"找不到{where}。请在设置中恢复默认模板。")
+def _load(path: Path, where: str):
+    """(document, cleaned): the file cleaned by docx_safety, and opened by python-docx."""
     try:
-        document = Document(str(path))
+        if path.stat().st_size > docx_safety.MAX_TOTAL_BYTES:
+            raise docx_safety.Refused(
+                f"文件大于 {docx_safety.MAX_TOTAL_BYTES // (1024 * 1024)} MB，不像是表单模板")
+        cleaned = docx_safety.clean_docx(path.read_bytes())
+        document = Document(io.BytesIO(cleaned.data))
+    except docx_safety.Refused as exc:
+        raise TemplateError(f"{where}不能使用：{exc}。请换用本办公室自己用 Word 或 WPS 制作的模板，"
+                            "或在设置中恢复默认模板。") from exc
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         raise TemplateError(
             f"{where}不是有效的 Word 文档(.docx),无法打开({type(exc).__name__})。"
             "请在 Word 或 WPS 中另存为“Word 文档(*.docx)”,或在设置中恢复默认模板。") from exc
     except OSError as exc:
         raise TemplateError(f"无法读取{where}:{exc.strerror or exc}。") from exc
+    return document, cleaned
+
+
+def load_template(kind: str, path: Path | None = None):
+    """(document, removed): the template as a python-docx Document, cleaned of what a form
+    must not carry (``removed`` says what, in Chinese) and checked; TemplateError if
+    unusable. The file itself is not changed: it is cleaned again on every fill, since the
+    office may edit it in Word at any time."""
+    path = Path(path) if path is not None else template_path(kind)
+    where = _describe(kind, path)
+    if not path.is_file():
+        raise TemplateError(f"找不到{where}。请在设置中恢复默认模板。")
+    document, cleaned = _load(path, where)
     problems = placeholder_problems(kind, document)
     if problems:
         raise TemplateError(f"{where}有问题:" + ";".join(problems) + "。请修改模板,或在设置中恢复默认模板。")
+    return document, cleaned.removed
+
+
+def open_template(kind: str, path: Path | None = None):
+    """The template as a python-docx Document, cleaned and checked (see load_template);
+    what was removed is logged."""
+    document, removed = load_template(kind, path)
+    if removed:
+        log.warning("template %s cleaned before filling: %s",
+                    path or template_path(kind), "; ".join(removed))
     return document
 
 
@@ -246,15 +278,28 @@ def placeholder_problems(kind: str, document) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class TemplateCheck:
+    """The template in use for a form: whether it can be used, what a fill removes."""
+
+    kind: str
+    path: Path
+    problem: str | None
+    removed: tuple[str, ...]
+
+
+def check_template(kind: str) -> TemplateCheck:
+    path = template_path(kind)
+    try:
+        _document, removed = load_template(kind, path)
+    except TemplateError as exc:
+        return TemplateCheck(kind, path, str(exc), ())
+    return TemplateCheck(kind, path, None, tuple(removed))
+
+
 def template_problems() -> list[str]:
     """One message for each template in use (the office's own first) that cannot be used."""
-    found = []
-    for kind in TEMPLATE_FILES:
-        try:
-            open_template(kind)
-        except TemplateError as exc:
-            found.append(str(exc))
-    return found
+    return [check.problem for kind in TEMPLATE_FILES if (check := check_template(kind)).problem]
 
 
 # ------------------------------------------------------------------ the office's copies
@@ -285,6 +330,50 @@ def copy_shipped_templates(overwrite: bool = False) -> list[Path]:
 
         raise TemplateError(describe(exc, folder)) from exc
     return written
+
+
+@dataclass(frozen=True)
+class Installed:
+    path: Path  # the office's template now in use
+    removed: tuple[str, ...]  # what was taken out of the file before it was installed
+    previous: Path | None  # where the office's earlier template was kept, if it had one
+
+
+def install_template(kind: str, source: Path | str) -> Installed:
+    """Make the Word file ``source`` the office's template for ``kind``.
+
+    What a form must not carry is removed first (docx_safety): the installed copy is the
+    cleaned one and ``removed`` says what went. A file that cannot be made safe (a DTD or
+    entities) or lacks what the form needs is refused with TemplateError naming it, and
+    nothing is changed. An earlier template of the office is copied aside, not lost."""
+    if kind not in TEMPLATE_FILES:
+        raise ValueError(kind)
+    source = Path(source)
+    where = f"所选文件“{source.name}”（位于 {source.parent}）"
+    if not source.is_file():
+        raise TemplateError(f"找不到{where}。")
+    document, cleaned = _load(source, where)  # the same refusals as a fill
+    problems = placeholder_problems(kind, document)
+    if problems:
+        raise TemplateError(f"{where}不能作为“{FORM_KINDS[kind]}”的模板：" + "；".join(problems)
+                            + "。请对照模板文件夹中的占位符说明修改后再安装。")
+    dest = office_path(kind)
+    previous = None
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.is_file():
+            previous = dest.parent / f"旧模板-{dt.datetime.now():%Y%m%d-%H%M%S}"
+            previous.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(dest, previous / dest.name)
+    except OSError as exc:
+        from ..oserrors import describe
+
+        raise TemplateError(describe(exc, previous or dest.parent)) from exc
+    atomic_write(dest, lambda tmp: tmp.write_bytes(cleaned.data))
+    if cleaned.removed:
+        log.warning("template %s installed from %s cleaned: %s", dest, source,
+                    "; ".join(cleaned.removed))
+    return Installed(dest, tuple(cleaned.removed), previous)
 
 
 def restore_default_templates() -> Path | None:
