@@ -26,7 +26,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from ..db import write_transaction
@@ -35,7 +37,6 @@ from ..db.models import (
     AssistingUnit,
     ChangeLog,
     Feedback,
-    NumberSequence,
     ResultReport,
     Review,
     SupervisionItem,
@@ -81,8 +82,8 @@ NOT_GIVEN = "未注明"
 PLAIN_NUMBERS_NOTICE = ("“{label}”列的内容都是简单的数字,看起来像序号。如果它不是督办事项的编号,"
                         "请把这一列改为“不导入”,程序会按年份自动编号。")
 
-ERROR, SKIP, WARNING = "error", "skip", "warning"
-LEVELS = {ERROR: "错误", SKIP: "跳过", WARNING: "提示"}
+ERROR, SKIP, WARNING, CONFIRM = "error", "skip", "warning", "confirm"
+LEVELS = {ERROR: "错误", SKIP: "跳过", WARNING: "提示", CONFIRM: "需确认"}
 
 
 @dataclass
@@ -119,12 +120,26 @@ class PlannedRow:
         return self.values.get("state", "")
 
 
+@dataclass(frozen=True)
+class JumpRow:
+    """A row whose number is far beyond its year's numbers (``numbering.find_jumps``):
+    imported only when the user confirms it."""
+
+    row: int
+    number: str
+    jump: numbering.Jump
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.jump.describe(self.number)}"
+
+
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow]
     notices: list[str]
     new_units: list[str]
     labels: dict[str, str]  # field -> the column's name in the file
+    jumps: list[JumpRow] = field(default_factory=list)  # rows to import whose number jumps
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -161,6 +176,34 @@ class ImportResult:
 
 class ImportRefused(DomainError):
     """The file has problems the user has not chosen to skip; nothing was written."""
+
+
+class NumberJumpsNotConfirmed(ImportRefused):
+    """Some numbers jump far beyond their year's numbers and the user has not confirmed
+    them; nothing was written."""
+
+    def __init__(self, jumps: list[JumpRow]):
+        shown = "；".join(str(j) for j in jumps[:3]) + ("……" if len(jumps) > 3 else "")
+        super().__init__(f"有 {len(jumps)} 行的编号远远超出这一年现有的编号（{shown}），没有导入任何内容。"
+                         "请核对这些编号；如是笔误，请改正表格；如编号无误，请确认后再导入。")
+        self.jumps = jumps
+
+
+_JUMPS_CONFIRMED: ContextVar[bool] = ContextVar("number_jumps_confirmed", default=False)
+
+
+@contextmanager
+def number_jumps_confirmed(confirmed: bool = True) -> Iterator[None]:
+    """The user confirmed the plan's number jumps: imports inside this block accept them.
+
+    For callers that reach ``import_rows`` through a function that does not pass
+    ``accept_number_jumps`` on (``io.ledger_import.import_ledger``). Set it in the thread
+    that imports (a worker's own function), it does not cross threads."""
+    token = _JUMPS_CONFIRMED.set(confirmed)
+    try:
+        yield
+    finally:
+        _JUMPS_CONFIRMED.reset(token)
 
 
 # ------------------------------------------------------------------ interpreting text
@@ -480,7 +523,11 @@ class _Row:
 
         # dates: the year for dates typed without one comes from the number or registration
         year = None
-        parsed = self.parse_number(number) if number else None
+        try:
+            parsed = self.parse_number(number) if number else None
+        except numbering.NumberOutOfRange as exc:  # the range is numbering's rule
+            self.problem("number", exc.message)
+            parsed = None
         registered = self.date("registered_on", None)
         year = registered.year if registered else (parsed[0] if parsed else self.today.year)
         dates = {name: self.date(name, year) for name in DATE_FIELDS if name != "registered_on"}
@@ -599,24 +646,21 @@ class _Row:
         return {reverse.get(p.column, p.column) for p in self.problems if p.level == ERROR}
 
 
-def number_parser() -> Callable[[str], tuple[int, int] | None]:
-    """``numbering.parse_number`` for the supervision series, with the settings read once
-    (it reads them on every call; an import parses thousands of numbers)."""
-    prefix = settings.get(numbering.SERIES_PREFIX_SETTING[SERIES])
-    own = numbering._regex(settings.get("number_pattern"), prefix)  # same package: same rules
-    cache: dict[str, tuple[int, int] | None] = {}
+def number_parser(*, strict: bool = False) -> Callable[[str], tuple[int, int] | None]:
+    """``numbering.parse_number`` for the supervision series, with the settings read once.
+    ``strict`` raises ``numbering.NumberOutOfRange`` for a number out of range; otherwise
+    such a number reads as None (its row is an error already)."""
+    parse = numbering.parser(SERIES)
+    if strict:
+        return parse
 
-    def parse(number: str) -> tuple[int, int] | None:
-        if number in cache:
-            return cache[number]
-        text = number.strip()
-        m = own.match(text)
-        if m is None and text.startswith(prefix):
-            m = numbering._GENERIC.search(text)
-        cache[number] = found = (int(m["year"]), int(m["seq"])) if m else None
-        return found
+    def tolerant(number: str) -> tuple[int, int] | None:
+        try:
+            return parse(number)
+        except numbering.NumberOutOfRange:
+            return None
 
-    return parse
+    return tolerant
 
 
 def _fingerprint(title: str, unit: str) -> tuple[str, str]:
@@ -630,8 +674,9 @@ def plan_rows(rows: Iterable[SourceRow], labels: dict[str, str], *,
     notes: Counter = Counter()
     planned: list[PlannedRow] = []
     parse = number_parser()
+    strict = number_parser(strict=True)
     for source in rows:
-        row = _Row(source, labels, today, notes, parse)
+        row = _Row(source, labels, today, notes, strict)
         values = row.interpret()
         errors = [p for p in row.problems if p.level == ERROR]
         planned.append(PlannedRow(source.row, "error" if errors else "new", values, row.problems))
@@ -710,7 +755,24 @@ def plan_rows(rows: Iterable[SourceRow], labels: dict[str, str], *,
     known = {rec[0] for rec in _existing(lambda chunk: Unit.select(Unit.name).where(Unit.name.in_(chunk)),
                                           sorted(names))}
     new_units = sorted(names - known)
-    return ImportPlan(planned, notices, new_units, labels)
+    return ImportPlan(planned, notices, new_units, labels, _jumps(planned, labels, parse))
+
+
+def _jumps(planned: list[PlannedRow], labels: dict[str, str], parse) -> list[JumpRow]:
+    """The rows to import whose number jumps far beyond its year's numbers (judged with
+    the file's other numbers, ``numbering.find_jumps``); each gets a 需确认 problem."""
+    numbered = [(r, parsed) for r in planned if r.status == "new" and r.values.get("number")
+                and (parsed := parse(r.values["number"]))]
+    found = numbering.find_jumps(SERIES, [parsed for _, parsed in numbered])
+    jumps = []
+    for r, parsed in numbered:
+        jump = found.get(parsed)
+        if jump is not None and all(j.jump != jump for j in jumps):
+            jumps.append(JumpRow(r.row, r.values["number"], jump))
+            r.problems.append(Problem(r.row, labels.get("number", "编号"),
+                                      jump.describe(r.values["number"]) + "：如编号无误，请确认后导入；"
+                                      "如是笔误，请改正表格。", CONFIRM))
+    return jumps
 
 
 def _as_date(value):
@@ -766,32 +828,20 @@ def _notices(notes: Counter, labels: dict[str, str], planned: list[PlannedRow]) 
 # ------------------------------------------------------------------ writing
 
 
-def _allocate(year: int, count: int, taken: set[str]) -> list[tuple[str, int]]:
-    """The next ``count`` numbers of ``year``, as ``numbering.next_number`` gives them."""
-    prefix = settings.get(numbering.SERIES_PREFIX_SETTING[SERIES])
-    pattern = settings.get("number_pattern")
-    row, _ = NumberSequence.get_or_create(series=SERIES, year=year, defaults={"last": 0})
-    seq, out = row.last, []
-    while len(out) < count:
-        seq += 1
-        number = numbering.format_number(pattern, prefix, year, seq)
-        if number in taken:
-            continue
-        out.append((number, seq))
-    NumberSequence.update(last=seq).where(
-        (NumberSequence.series == SERIES) & (NumberSequence.year == year)).execute()
-    return out
-
-
 def import_rows(rows: list[SourceRow], labels: dict[str, str], *, source_name: str = "",
                 skip_errors: bool = False, dry_run: bool = False, today: dt.date | None = None,
                 progress: Callable[[int, int, str], bool] | None = None,
-                cancelled: Callable[[], Exception] | None = None) -> tuple[ImportPlan, ImportResult | None]:
+                cancelled: Callable[[], Exception] | None = None,
+                accept_number_jumps: bool | None = None) -> tuple[ImportPlan, ImportResult | None]:
     """Plan, and unless ``dry_run`` write, the rows in one transaction (all or nothing).
 
-    Refused (``ImportRefused``) while a row has an error, unless ``skip_errors``.
+    Refused (``ImportRefused``) while a row has an error, unless ``skip_errors``; and
+    (``NumberJumpsNotConfirmed``) while a number jumps far beyond its year's numbers,
+    unless ``accept_number_jumps`` (None: as ``number_jumps_confirmed`` says).
     """
     today = today or dt.date.today()
+    if accept_number_jumps is None:
+        accept_number_jumps = _JUMPS_CONFIRMED.get()
     if dry_run:
         return plan_rows(rows, labels, today=today), None
     with write_transaction():
@@ -802,6 +852,8 @@ def import_rows(rows: list[SourceRow], labels: dict[str, str], *, source_name: s
         if not plan.to_import:
             raise ImportRefused("没有可以导入的新事项" + (
                 f"(有 {plan.duplicates} 件以前已经导入过)。" if plan.duplicates else "。"))
+        if plan.jumps and not accept_number_jumps:
+            raise NumberJumpsNotConfirmed(plan.jumps)
         result = _write(plan, source_name, today, progress, cancelled)
     return plan, result
 
@@ -843,7 +895,8 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
     for year, group in sorted(wanting.items()):
         existing = {n for (n,) in SupervisionItem.select(SupervisionItem.number)
                     .where(SupervisionItem.seq_year == year).tuples()}
-        for r, (number, seq) in zip(group, _allocate(year, len(group), taken | existing), strict=True):
+        given = numbering.allocate(SERIES, year, len(group), (taken | existing).__contains__)
+        for r, (number, seq) in zip(group, given, strict=True):
             r.values["number"], r.values["seq_year"], r.values["seq"] = number, year, seq
 
     method = settings.get("default_urge_method")
@@ -931,6 +984,7 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
     return ImportResult(total, plan.duplicates, plan.errors, [n for n in plan.new_units], numbers)
 
 
-__all__ = ["FIELDS", "IGNORE", "ImportPlan", "ImportRefused", "ImportResult", "PlannedRow",
-           "Problem", "SourceRow", "import_rows", "interpret_source", "interpret_state",
-           "leader_from_instruction", "parse_ledger_date", "plan_rows", "split_units"]
+__all__ = ["FIELDS", "IGNORE", "ImportPlan", "ImportRefused", "ImportResult", "JumpRow",
+           "NumberJumpsNotConfirmed", "PlannedRow", "Problem", "SourceRow", "import_rows",
+           "interpret_source", "interpret_state", "leader_from_instruction", "number_jumps_confirmed",
+           "parse_ledger_date", "plan_rows", "split_units"]

@@ -1,22 +1,77 @@
-"""Numbers like 催字〔2026〕12号: a sequence per series and year, unique, never reused."""
+"""Numbers like 催字〔2026〕12号: a sequence per series and year, unique, never reused.
+
+Two rules keep a year's sequence from being poisoned by one bad number (an import's or
+one typed by hand), and both live here so that every path applies them the same way:
+
+- The range. A sequence is 1 to ``MAX_SEQ`` (99999): five digits, well beyond what one
+  office gives in a year (a few hundred to a few thousand; the program is built for
+  100,000 items in all), and far below SQLite's 64-bit integers, so a counter can always
+  take its next number. ``parse`` refuses a number outside it (``NumberOutOfRange``), and
+  ``claim`` and ``next_number`` never store a counter outside it. A counter stored out of
+  range by an older version is recomputed from the numbers really stored the first time
+  it is used (``_last``), and ``counter_problems`` reports it to ``check`` until then.
+- The jump. A number far beyond the year's sequence (``is_jump``: more than ``JUMP_GAP``
+  beyond the number before it and more than twice it, as 1200号 typed for 120号 is) would
+  move the year's next number there for good. Such numbers are shown and must be
+  confirmed (``find_jumps``; the importer's plan, ``supervision.register_item``).
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 import string
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
-from ..db.models import NumberSequence
+import peewee as pw
+
+from ..db.models import CoordinationCase, NumberSequence, SupervisionItem
 from . import settings
+from .dates import MAX_YEAR, MIN_YEAR
 from .errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 SERIES_PREFIX_SETTING = {
     "supervision": "number_prefix",
     "coordination": "case_number_prefix",
 }
+SERIES_MODEL = {"supervision": SupervisionItem, "coordination": CoordinationCase}
+SERIES_LABEL = {"supervision": "督办", "coordination": "协调"}
+
+MIN_SEQ, MAX_SEQ = 1, 99_999
+JUMP_GAP = 100  # a jump is more than this beyond the number before it, and more than double it
+MAX_NUMBER_LEN = 64  # as the number field stores it
 
 _ALLOWED = {"prefix", "year", "seq"}
 # what an office's own ledger may use: 〔2026〕12号, [2026]12号, (2026)第12号 ...
 _GENERIC = re.compile(r"[〔\[(（【](?P<year>\d{4})[〕\])）】]\s*第?\s*(?P<seq>\d+)\s*号?\s*$")
+
+
+class NumberOutOfRange(ValidationError):
+    """A number whose year or sequence is outside what a number can be."""
+
+
+class NumberJump(ValidationError):
+    """A number typed by hand far beyond its year's sequence, not yet confirmed."""
+
+
+class Jump(NamedTuple):
+    """A number far beyond its year's sequence: ``seq`` after ``before`` (the highest
+    number of the year below it); the year's next number would become ``next_seq``."""
+
+    year: int
+    seq: int
+    before: int
+    next_seq: int
+
+    def describe(self, number: str) -> str:
+        if self.before:
+            where = f"远远超出{self.year}年现有的最大序号（{self.before}号）"
+        else:
+            where = f"远远超出{self.year}年的编号（这一年还没有编号）"
+        return f"编号“{number}”{where}，用了它，{self.year}年的下一个编号将变为 {self.next_seq}号"
 
 
 def _fields(pattern: str) -> list[tuple[str, str]]:
@@ -24,7 +79,7 @@ def _fields(pattern: str) -> list[tuple[str, str]]:
         return [(name, spec) for _, name, spec, _ in string.Formatter().parse(pattern)
                 if name is not None]
     except ValueError:
-        raise ValidationError("number_pattern", "“编号格式”中的花括号不成对,请检查。") from None
+        raise ValidationError("number_pattern", "“编号格式”中的花括号不成对，请检查。") from None
 
 
 def validate_pattern(pattern: str) -> None:
@@ -33,14 +88,17 @@ def validate_pattern(pattern: str) -> None:
     if bad:
         raise ValidationError(
             "number_pattern",
-            f"“编号格式”中的“{{{bad[0]}}}”无法识别,只能使用 {{prefix}}(字头)、{{year}}(年份)、{{seq}}(序号)。",
+            f"“编号格式”中的“{{{bad[0]}}}”无法识别，只能使用 {{prefix}}（字头）、{{year}}（年份）、{{seq}}（序号）。",
         )
     if "seq" not in names or "year" not in names:
-        raise ValidationError("number_pattern", "“编号格式”必须包含 {year}(年份)和 {seq}(序号)。")
+        raise ValidationError("number_pattern", "“编号格式”必须包含 {year}（年份）和 {seq}（序号）。")
     try:
-        format_number(pattern, "催字", 2026, 12)
-    except (ValueError, KeyError, IndexError):
-        raise ValidationError("number_pattern", "“编号格式”写法有误,例如:{prefix}〔{year}〕{seq}号。") from None
+        longest = format_number(pattern, "字" * settings.SPECS["number_prefix"].max_len, MAX_YEAR, MAX_SEQ)
+    except (ValueError, KeyError, IndexError, OverflowError):
+        raise ValidationError("number_pattern", "“编号格式”写法有误，例如：{prefix}〔{year}〕{seq}号。") from None
+    if len(longest) > MAX_NUMBER_LEN:
+        raise ValidationError("number_pattern", f"“编号格式”生成的编号太长（最多 {MAX_NUMBER_LEN} 个字），"
+                              "请去掉多余的文字或宽度设置。")
 
 
 def format_number(pattern: str, prefix: str, year: int, seq: int) -> str:
@@ -60,52 +118,190 @@ def _regex(pattern: str, prefix: str) -> re.Pattern:
     return re.compile("^" + "".join(parts) + "$")
 
 
-def parse_number(series: str, number: str) -> tuple[int, int] | None:
-    """(year, seq) of a number in this office's pattern, or in the common 〔年〕号 form."""
+def out_of_range(seq: int) -> bool:
+    return not MIN_SEQ <= seq <= MAX_SEQ
+
+
+def _checked(number: str, year_text: str, seq_text: str) -> tuple[int, int]:
+    digits = seq_text.lstrip("0")
+    # (a run of thousands of digits is not even made into an int)
+    if len(digits) > len(str(MAX_SEQ)) or out_of_range(int(digits or "0")):
+        shown = digits if len(digits) <= 24 else digits[:20] + "……"
+        raise NumberOutOfRange("number", f"编号“{number[:40]}”的序号 {shown or 0} 超出范围："
+                               f"“编号”的序号应为 {MIN_SEQ} 到 {MAX_SEQ} 之间的整数，请核对编号。")
+    year = int(year_text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise NumberOutOfRange("number", f"编号“{number[:40]}”中的年份 {year} 不合理："
+                               f"“编号”的年份应在 {MIN_YEAR} 到 {MAX_YEAR} 年之间，请核对编号。")
+    return year, int(digits)
+
+
+def parser(series: str) -> Callable[[str], tuple[int, int] | None]:
+    """``parse_number`` for one series with the settings read once (an import parses
+    thousands of numbers); answers are remembered, refusals too."""
     prefix = settings.get(SERIES_PREFIX_SETTING[series])
-    m = _regex(settings.get("number_pattern"), prefix).match(number.strip())
-    if m is None:
-        if not number.strip().startswith(prefix):
-            return None
-        m = _GENERIC.search(number)
-    if m is None:
-        return None
-    return int(m["year"]), int(m["seq"])
+    own = _regex(settings.get("number_pattern"), prefix)
+    cache: dict[str, tuple[int, int] | NumberOutOfRange | None] = {}
+
+    def parse(number: str) -> tuple[int, int] | None:
+        if number not in cache:
+            text = number.strip()
+            m = own.match(text)
+            if m is None and text.startswith(prefix):
+                m = _GENERIC.search(text)
+            try:
+                cache[number] = _checked(text, m["year"], m["seq"]) if m else None
+            except NumberOutOfRange as exc:
+                cache[number] = exc
+        found = cache[number]
+        if isinstance(found, NumberOutOfRange):
+            raise found
+        return found
+
+    return parse
+
+
+def parse_number(series: str, number: str) -> tuple[int, int] | None:
+    """(year, seq) of a number in this office's pattern, or in the common 〔年〕号 form;
+    None for a number in neither (kept as it is, outside the sequence). Raises
+    ``NumberOutOfRange`` for a number whose sequence or year cannot be."""
+    return parser(series)(number)
+
+
+def _highest_stored(series: str, year: int) -> int:
+    model = SERIES_MODEL[series]
+    top = (model.select(pw.fn.MAX(model.seq))
+           .where((model.seq_year == year) & model.seq.between(MIN_SEQ, MAX_SEQ)).scalar())
+    return top or 0
+
+
+def _last(series: str, year: int, *, heal: bool = False) -> int:
+    """The year's counter: the last sequence given. One stored out of range (by an older
+    version) is recomputed from the numbers stored, which hold every number ever given
+    (records are never deleted; a voided one keeps its number); ``heal`` stores that
+    (the writers: ``allocate``, ``claim``, ``repair_counters``)."""
+    row = NumberSequence.get_or_none(series=series, year=year)
+    if row is None:
+        return 0
+    if 0 <= row.last <= MAX_SEQ:
+        return row.last
+    last = _highest_stored(series, year)
+    if heal:
+        log.warning("%s counter of %d was %d, out of range: recomputed as %d", series, year, row.last, last)
+        _store(series, year, last)
+    return last
+
+
+def repair_counters() -> list[str]:
+    """Recompute every counter stored out of range now; what was done, in Chinese.
+    Call inside a write transaction."""
+    done = []
+    for row in NumberSequence.select().where(~NumberSequence.last.between(0, MAX_SEQ)):
+        if row.series in SERIES_MODEL:
+            last = _last(row.series, row.year, heal=True)
+            done.append(f"{row.year}年的{SERIES_LABEL[row.series]}编号计数由 {row.last} 改为 {last}"
+                        "（按已用的最大序号重新计数）")
+    return done
+
+
+def _store(series: str, year: int, last: int) -> None:
+    if out_of_range(last) and last != 0:
+        raise NumberOutOfRange("number", f"{year}年的编号已用到 {MAX_SEQ}号，不能再编号。")
+    (NumberSequence.insert(series=series, year=year, last=last)
+     .on_conflict(conflict_target=[NumberSequence.series, NumberSequence.year],
+                  update={NumberSequence.last: last})
+     .execute())
 
 
 def preview(series: str, year: int) -> str:
     """The number the next record of that year would get (nothing is claimed)."""
-    row = NumberSequence.get_or_none(series=series, year=year)
-    last = row.last if row else 0
     prefix = settings.get(SERIES_PREFIX_SETTING[series])
-    return format_number(settings.get("number_pattern"), prefix, year, last + 1)
+    return format_number(settings.get("number_pattern"), prefix, year, _last(series, year) + 1)
+
+
+def allocate(series: str, year: int, count: int, taken: Callable[[str], bool]) -> list[tuple[str, int]]:
+    """Claim the next ``count`` numbers of ``series`` in ``year``. Call inside a write
+    transaction. ``taken(number) -> bool`` tells whether a number is already in use (for
+    example brought in by an import); such numbers are skipped, never given twice."""
+    prefix = settings.get(SERIES_PREFIX_SETTING[series])
+    pattern = settings.get("number_pattern")
+    seq, out = _last(series, year, heal=True), []
+    while len(out) < count:
+        seq += 1
+        if seq > MAX_SEQ:
+            raise NumberOutOfRange("number", f"{year}年的{SERIES_LABEL[series]}编号已用到 {MAX_SEQ}号，"
+                                   "不能再编号。")
+        number = format_number(pattern, prefix, year, seq)
+        if not taken(number):
+            out.append((number, seq))
+    if out:
+        _store(series, year, seq)
+    return out
 
 
 def next_number(series: str, year: int, taken) -> tuple[str, int]:
-    """Claim the next number of ``series`` in ``year``. Call inside a write transaction.
-
-    ``taken(number) -> bool`` tells whether a number is already in use (for example
-    brought in by an import); such numbers are skipped, never given twice.
-    """
-    prefix = settings.get(SERIES_PREFIX_SETTING[series])
-    pattern = settings.get("number_pattern")
-    row, _ = NumberSequence.get_or_create(series=series, year=year, defaults={"last": 0})
-    seq = row.last
-    while True:
-        seq += 1
-        number = format_number(pattern, prefix, year, seq)
-        if not taken(number):
-            break
-    NumberSequence.update(last=seq).where(
-        (NumberSequence.series == series) & (NumberSequence.year == year)
-    ).execute()
-    return number, seq
+    """Claim the next number of ``series`` in ``year`` (see ``allocate``)."""
+    return allocate(series, year, 1, taken)[0]
 
 
 def claim(series: str, year: int, seq: int) -> None:
     """Note that ``seq`` of ``year`` is used (imports), so it is never given again."""
-    row, _ = NumberSequence.get_or_create(series=series, year=year, defaults={"last": 0})
-    if seq > row.last:
-        NumberSequence.update(last=seq).where(
-            (NumberSequence.series == series) & (NumberSequence.year == year)
-        ).execute()
+    if out_of_range(seq):
+        raise NumberOutOfRange("number", f"序号 {seq} 超出范围：“编号”的序号应为 {MIN_SEQ} 到 {MAX_SEQ} 之间的整数。")
+    if seq > _last(series, year, heal=True):
+        _store(series, year, seq)
+
+
+def is_jump(seq: int, before: int) -> bool:
+    """True if ``seq`` is far beyond ``before`` (the highest number of its year below it)."""
+    return seq > before + JUMP_GAP and seq > 2 * before
+
+
+def find_jumps(series: str, numbers: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Jump]:
+    """The jumps among (year, seq) pairs about to be used together (an import's, or one
+    typed by hand): each is judged against the year's counter and the other numbers
+    below it, so a ledger numbered 1 to 300 has none and 1 to 120 then 1200 has one."""
+    by_year: dict[int, set[int]] = {}
+    for year, seq in numbers:
+        by_year.setdefault(year, set()).add(seq)
+    found: dict[tuple[int, int], Jump] = {}
+    for year, seqs in by_year.items():
+        last = _last(series, year)
+        next_seq = max(last, *seqs) + 1
+        before = last
+        for seq in sorted(seqs):
+            if seq > before:
+                if is_jump(seq, before):
+                    found[(year, seq)] = Jump(year, seq, before, next_seq)
+                before = seq
+    return found
+
+
+def check_hand_number(series: str, number: str, year: int, seq: int, *, accept_jump: bool) -> None:
+    """A number typed by hand: refused (``NumberJump``) if it jumps, unless confirmed."""
+    jump = find_jumps(series, [(year, seq)]).get((year, seq))
+    if jump is not None and not accept_jump:
+        raise NumberJump("number", jump.describe(number) + "。请核对编号；如编号无误，请确认后再保存。")
+
+
+def counter_problems() -> list[str]:
+    """What ``check`` reports about the counters: one stored out of range (recomputed the
+    next time its year is numbered), one below a number in use. (A stored number whose
+    sequence is out of range, from an older version's import, keeps its text and is not
+    counted: the counters are judged by the numbers in range only.)"""
+    found: list[str] = []
+    for row in NumberSequence.select().where(~NumberSequence.last.between(0, MAX_SEQ)):
+        label = SERIES_LABEL.get(row.series, row.series)
+        found.append(f"{row.year}年的{label}编号计数为 {row.last}，超出 0 到 {MAX_SEQ} 的范围："
+                     f"下次给{row.year}年编号时，程序会按这一年已用的最大序号"
+                     f"（{_highest_stored(row.series, row.year) if row.series in SERIES_MODEL else 0}号）"
+                     "重新计数，不会重复。")
+    for series, model in SERIES_MODEL.items():
+        label = SERIES_LABEL[series]
+        used = (model.select(model.seq_year, pw.fn.MAX(model.seq))
+                .where(model.seq.between(MIN_SEQ, MAX_SEQ)).group_by(model.seq_year).tuples())
+        for year, top in used:
+            row = NumberSequence.get_or_none(series=series, year=year)
+            if row is None or 0 <= row.last < top:
+                found.append(f"{year}年的{label}编号计数小于已用的最大序号 {top}")
+    return found

@@ -170,8 +170,11 @@ def _give_number(item: SupervisionItem, year: int) -> None:
     item.number, item.seq_year, item.seq = number, year, seq
 
 
-def _take_number(number: str) -> tuple[str, int | None, int | None]:
-    number = clean(number, field="number", label="编号", max_len=64, required=True, single_line=True)
+def _take_number(number: str, accept_jump: bool) -> tuple[str, int | None, int | None]:
+    """A number typed by hand: unique, in range, and not far beyond its year's numbers
+    unless confirmed (numbering's rules, as for an import)."""
+    number = clean(number, field="number", label="编号", max_len=numbering.MAX_NUMBER_LEN, required=True,
+                   single_line=True)
     if SupervisionItem.select().where(SupervisionItem.number == number).exists():
         raise ValidationError("number", f"编号“{number}”已被其他督办事项使用,编号不能重复。")
     parsed = numbering.parse_number(SERIES, number)
@@ -182,6 +185,7 @@ def _take_number(number: str) -> tuple[str, int | None, int | None]:
         (SupervisionItem.seq_year == year) & (SupervisionItem.seq == seq)
     ).exists():
         raise ValidationError("number", f"{year}年第 {seq} 号已被其他督办事项使用,编号不能重复。")
+    numbering.check_hand_number(SERIES, number, year, seq, accept_jump=accept_jump)
     numbering.claim(SERIES, year, seq)
     return number, year, seq
 
@@ -193,11 +197,12 @@ def register_item(*, title, lead_unit, responsible_person, source, deadline=None
                   deadline_workdays=None, content="", basis="", leader_instruction="",
                   instructing_leader="", instruction_date=None, assisting=(),
                   registered_on=None, issued_on=None, number=None, case_task=None,
-                  now: dt.date | None = None) -> SupervisionItem:
+                  accept_number_jump: bool = False, now: dt.date | None = None) -> SupervisionItem:
     """确定项目: fix content, units, deadline and person; give it a number.
 
     Items from 群众反映 (public_report) wait for a leader's approval and get their
-    number only then.
+    number only then. A ``number`` given by hand far beyond its year's numbers is refused
+    (``numbering.NumberJump``) unless ``accept_number_jump`` (the user confirmed it).
     """
     now = now or today()
     source = require_choice(source, ITEM_SOURCES, field="source", label="立项依据")
@@ -234,7 +239,7 @@ def register_item(*, title, lead_unit, responsible_person, source, deadline=None
         )
         if item.state == "in_progress":
             if number:
-                item.number, item.seq_year, item.seq = _take_number(number)
+                item.number, item.seq_year, item.seq = _take_number(number, accept_number_jump)
             else:
                 _give_number(item, registered_on.year)
         item.save()
