@@ -176,12 +176,17 @@ class _Package:
 
     @staticmethod
     def _parse(name: str, content: bytes) -> etree._ElementTree:
+        refused = Refused(f"部件 {name} 含有文档类型定义（DTD）或实体声明，Word 文档中不应有这些内容，"
+                          "可能是有意构造的文件")
+        # looked for before parsing: libxml2 may reject entity bombs as a mere syntax error
+        if any(mark.encode(encoding) in content for mark in ("<!DOCTYPE", "<!ENTITY")
+               for encoding in ("utf-8", "utf-16-le", "utf-16-be")):
+            raise refused
         tree = etree.parse(io.BytesIO(content), _parser())
         info = tree.docinfo
         if info.doctype or info.internalDTD is not None or info.externalDTD is not None \
                 or any(isinstance(n, etree._Entity) for n in tree.iter()):
-            raise Refused(f"部件 {name} 含有文档类型定义（DTD）或实体声明，Word 文档中不应有这些内容，"
-                          "可能是有意构造的文件")
+            raise refused
         return tree
 
     def note(self, text: str) -> None:
