@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..db import close_database
-from ..domain.importing import FIELDS, IGNORE, LEVELS
+from ..domain.importing import FIELDS, IGNORE, LEVELS, jumps_summary, number_jumps_confirmed
 from .common import CommandError, add_db_option, open_db, out
 from .parser import ChineseParser
 
@@ -22,6 +22,8 @@ def register(sub) -> None:
     p.add_argument("--map", action="append", default=[], metavar="列名=项目",
                    help="更正列对应,可多次使用,如 --map 工作任务=督办事项 --map 备注=不导入")
     p.add_argument("--skip-bad-rows", action="store_true", help="跳过有问题的行,导入其余的行")
+    p.add_argument("--accept-number-jumps", action="store_true",
+                   help="确认远远超出这一年现有编号的编号无误，照样导入（试运行会列出这些编号）")
     add_db_option(p)
     p.set_defaults(handler=cmd_import_ledger)
 
@@ -75,7 +77,11 @@ def cmd_import_ledger(args) -> int:
         if plan.errors and not args.skip_bad_rows:
             raise CommandError(f"导入被拒绝:有 {plan.errors} 行有问题,没有导入任何内容。"
                                "请修改表格后重试,或加 --skip-bad-rows 跳过这些行。")
-        plan, result = import_ledger(ledger, mapping, skip_errors=args.skip_bad_rows)
+        if plan.jumps and not args.accept_number_jumps:
+            raise CommandError(f"导入被拒绝：{jumps_summary(plan.jumps)}，没有导入任何内容。"
+                               "请核对这些编号；如是笔误，请改正表格；如编号无误，请加 --accept-number-jumps 再导入。")
+        with number_jumps_confirmed(args.accept_number_jumps):
+            plan, result = import_ledger(ledger, mapping, skip_errors=args.skip_bad_rows)
     finally:
         close_database()
     numbers = [n for n in result.numbers if n]
@@ -103,3 +109,9 @@ def _report(plan) -> None:
     if plan.new_units:
         shown = "、".join(plan.new_units[:20]) + ("等" if len(plan.new_units) > 20 else "")
         out(f"将新建 {len(plan.new_units)} 个单位:{shown}")
+    if plan.jumps:
+        out(f"需要确认的编号（{len(plan.jumps)} 个，远远超出这一年现有的编号；"
+            "导入时须加 --accept-number-jumps）：")
+        for jump in plan.jumps:
+            out(f"  {jump}")
+

@@ -54,6 +54,14 @@ STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes, 3: _v3_units_
                                    4: _v4_alert_indexes}
 
 APPEND_ONLY_TABLE = "change_log"
+# name -> (body after "CREATE TRIGGER name", what it guards in the office's words);
+# db/integrity.py checks that each is there as written here
+GUARD_TRIGGERS = {
+    f"{APPEND_ONLY_TABLE}_no_{op.lower()}": (
+        f"BEFORE {op} ON {APPEND_ONLY_TABLE} BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END",
+        f"变更记录不可{verb}")
+    for op, verb in (("UPDATE", "修改"), ("DELETE", "删除"))
+}
 
 
 def read_version(db: pw.Database) -> int | None:
@@ -84,12 +92,8 @@ def _install_guards(db: pw.Database) -> None:
     """Make the change history append-only at the database level (SQLite)."""
     if not isinstance(db, pw.SqliteDatabase):
         return
-    for op in ("UPDATE", "DELETE"):
-        db.execute_sql(
-            f"CREATE TRIGGER IF NOT EXISTS {APPEND_ONLY_TABLE}_no_{op.lower()} "
-            f"BEFORE {op} ON {APPEND_ONLY_TABLE} "
-            "BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END"
-        )
+    for name, (body, _label) in GUARD_TRIGGERS.items():
+        db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
 
 
 def create_current(db: pw.Database) -> None:

@@ -71,6 +71,26 @@ FTS_TRIGGERS = {
                    "INSERT INTO item_fts (rowid, text) VALUES (new.id, new.text); END",
 }
 
+# what each trigger does, in the office's words (``check`` names the missing ones)
+TRIGGER_LABELS = {
+    "item_search_ai": "新登记的督办事项加入搜索",
+    "item_search_au": "修改督办事项时更新搜索",
+    "item_search_ad": "删除督办事项时移出搜索",
+    "item_search_assisting_ai": "增加协办单位时更新搜索",
+    "item_search_assisting_ad": "去掉协办单位时更新搜索",
+    "item_search_assisting_au": "改动协办单位时更新搜索",
+    "item_search_unit_au": "单位改名时更新搜索",
+    "item_fts_ai": "搜索内容加入全文索引",
+    "item_fts_ad": "搜索内容移出全文索引",
+    "item_fts_au": "搜索内容更新全文索引",
+}
+
+
+def expected_triggers(with_fts: bool) -> dict[str, str]:
+    """name -> body of every search trigger ``install`` makes (the full-text ones only
+    where the full-text index exists or can be made)."""
+    return {**TRIGGERS, **(FTS_TRIGGERS if with_fts else {})}
+
 
 def fts_available(db: pw.Database) -> bool:
     try:

@@ -183,10 +183,15 @@ class NumberJumpsNotConfirmed(ImportRefused):
     them; nothing was written."""
 
     def __init__(self, jumps: list[JumpRow]):
-        shown = "；".join(str(j) for j in jumps[:3]) + ("……" if len(jumps) > 3 else "")
-        super().__init__(f"有 {len(jumps)} 行的编号远远超出这一年现有的编号（{shown}），没有导入任何内容。"
+        super().__init__(f"{jumps_summary(jumps)}，没有导入任何内容。"
                          "请核对这些编号；如是笔误，请改正表格；如编号无误，请确认后再导入。")
         self.jumps = jumps
+
+
+def jumps_summary(jumps: list[JumpRow]) -> str:
+    """One sentence naming the rows whose number jumps (the first three)."""
+    shown = "；".join(str(j) for j in jumps[:3]) + ("……" if len(jumps) > 3 else "")
+    return f"有 {len(jumps)} 行的编号远远超出这一年现有的编号（{shown}）"
 
 
 _JUMPS_CONFIRMED: ContextVar[bool] = ContextVar("number_jumps_confirmed", default=False)
@@ -986,5 +991,6 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
 
 __all__ = ["FIELDS", "IGNORE", "ImportPlan", "ImportRefused", "ImportResult", "JumpRow",
            "NumberJumpsNotConfirmed", "PlannedRow", "Problem", "SourceRow", "import_rows",
-           "interpret_source", "interpret_state", "leader_from_instruction", "number_jumps_confirmed",
+           "interpret_source", "interpret_state", "jumps_summary", "leader_from_instruction",
+           "number_jumps_confirmed",
            "parse_ledger_date", "plan_rows", "split_units"]

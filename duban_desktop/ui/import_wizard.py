@@ -6,6 +6,8 @@
 3. see every problem with its row number, and the count to import. Finishing is not
    possible while a row has an error, unless "跳过有问题的行" is ticked: then those rows
    are left out and the others imported (the user decides; nothing is skipped silently).
+   A number far beyond its year's numbers (1200号 typed for 120号) is listed as 需确认,
+   and finishing needs "编号无误" ticked: otherwise it would move the year's next number.
 
 Reading, checking and importing run off the GUI thread (``ui.tasks.run_task``). The
 widget only calls ``io.ledger_import``; it never opens the file format or the database.
@@ -37,7 +39,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..domain.importing import LEVELS
+from ..domain.importing import LEVELS, number_jumps_confirmed
 from ..io.ledger_import import (
     check_mapping,
     field_choices,
@@ -251,11 +253,19 @@ class CheckPage(QWizardPage):
         self.skip = QCheckBox("跳过有问题的行,只导入其余的事项")
         self.skip.setVisible(False)
         self.skip.toggled.connect(self._update)
+        self.jumps = QLabel("")
+        self.jumps.setWordWrap(True)
+        self.jumps.setVisible(False)
+        self.confirm_jumps = QCheckBox("")
+        self.confirm_jumps.setVisible(False)
+        self.confirm_jumps.toggled.connect(self._update)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.notices)
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.skip)
+        layout.addWidget(self.jumps)
+        layout.addWidget(self.confirm_jumps)
         self.plan = None
         self.busy = False
 
@@ -263,6 +273,9 @@ class CheckPage(QWizardPage):
         self.plan = None
         self.skip.setChecked(False)
         self.skip.setVisible(False)
+        self.confirm_jumps.setChecked(False)
+        self.confirm_jumps.setVisible(False)
+        self.jumps.setVisible(False)
         self.problems.setRowCount(0)
         self.summary.setText("正在检查……")
         self.notices.setText("")
@@ -295,6 +308,13 @@ class CheckPage(QWizardPage):
         self.problems.resizeColumnsToContents()
         self.skip.setVisible(plan.errors > 0)
         self.skip.setText(f"跳过有错误的 {plan.errors} 行,只导入其余的 {plan.to_import} 件")
+        if plan.jumps:
+            self.jumps.setText("<span style='color:#b00000'>请核对编号："
+                               + "<br>".join(str(jump) for jump in plan.jumps[:10])
+                               + ("<br>……" if len(plan.jumps) > 10 else "") + "</span>")
+            self.confirm_jumps.setText(f"我已核对，这 {len(plan.jumps)} 个编号无误，照样导入")
+        self.jumps.setVisible(bool(plan.jumps))
+        self.confirm_jumps.setVisible(bool(plan.jumps))
         self._update()
 
     def _failed(self, message: str) -> None:
@@ -306,7 +326,8 @@ class CheckPage(QWizardPage):
     def isComplete(self) -> bool:
         plan = self.plan
         return (plan is not None and not self.busy and plan.to_import > 0
-                and (plan.errors == 0 or self.skip.isChecked()))
+                and (plan.errors == 0 or self.skip.isChecked())
+                and (not plan.jumps or self.confirm_jumps.isChecked()))
 
     def validatePage(self) -> bool:
         if self.wiz.result is not None:
@@ -316,9 +337,13 @@ class CheckPage(QWizardPage):
         self.busy = True
         self.completeChanged.emit()
         ledger, mapping, skip = self.wiz.ledger, dict(self.wiz.mapping), self.skip.isChecked()
-        run_task(self, "正在导入台账……",
-                 lambda progress: import_ledger(ledger, mapping, skip_errors=skip, progress=progress)[1],
-                 on_done=self._imported, on_error=self._import_failed)
+        confirmed = self.confirm_jumps.isChecked()
+
+        def work(progress):
+            with number_jumps_confirmed(confirmed):  # in the worker's thread
+                return import_ledger(ledger, mapping, skip_errors=skip, progress=progress)[1]
+
+        run_task(self, "正在导入台账……", work, on_done=self._imported, on_error=self._import_failed)
         return False
 
     def _imported(self, result) -> None:
