@@ -7,12 +7,17 @@ Names are those of forms/README.md (and ``form_templates.FIELDS``). Dates print 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from ..db.models import (
+    AssistingUnit,
     Extension,
     Feedback,
+    ResultReport,
     Review,
     SupervisionItem,
+    Unit,
     Urge,
 )
 from ..domain import coordination, ledger, settings, statistics, supervision
@@ -61,8 +66,8 @@ def _sentence(text: str) -> str:
     return text
 
 
-def common_fields(today: dt.date, operator: str = "") -> dict[str, str]:
-    values = settings.all_settings()
+def common_fields(today: dt.date, operator: str = "", values: dict | None = None) -> dict[str, str]:
+    values = values or settings.all_settings()
     return {
         "办公室名称": str(values["office_name"]),
         "联系电话": str(values["contact_phone"]),
@@ -92,16 +97,68 @@ def _extension_line(ext: Extension) -> str:
             f"完成时限由{format_cn(ext.old_deadline)}延至{format_cn(ext.new_deadline)}。")
 
 
-def urge_records(item: SupervisionItem) -> list[dict[str, str]]:
+# Items are read a page at a time with everything their forms print (one query per
+# table and page, not a dozen per item), so a batch of notices costs the same per item
+# whatever its size, and holds only one page of records at a time.
+PAGE = 200
+
+
+@dataclass
+class Related:
+    """What an item's forms print besides its own row, each list in date order."""
+
+    assisting: list[Unit] = field(default_factory=list)
+    urges: list[Urge] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    reports: list[ResultReport] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    feedbacks: list[Feedback] = field(default_factory=list)
+
+
+def load_related(item_ids: list[int]) -> dict[int, Related]:
+    found = {item_id: Related() for item_id in item_ids}
+    assisting = (AssistingUnit.select(AssistingUnit, Unit).join(Unit)
+                 .where(AssistingUnit.item.in_(item_ids)).order_by(AssistingUnit.position))
+    for link in assisting:
+        found[link.item_id].assisting.append(link.unit)
+    for name, model, order in (("urges", Urge, (Urge.urged_on, Urge.id)),
+                               ("extensions", Extension, (Extension.requested_on, Extension.id)),
+                               ("reports", ResultReport, (ResultReport.reported_on, ResultReport.id)),
+                               ("reviews", Review, (Review.reviewed_on, Review.id)),
+                               ("feedbacks", Feedback, (Feedback.fed_back_on, Feedback.id))):
+        for row in model.select().where(model.item.in_(item_ids)).order_by(*order):
+            getattr(found[row.item_id], name).append(row)
+    return found
+
+
+def iter_items(item_ids: Iterable[int], page: int = PAGE) -> Iterator[tuple[SupervisionItem, Related]]:
+    """Each item (with its lead unit) and its related records, in the order given.
+    An id that no longer exists raises NotFound with the usual message."""
+    ids = list(item_ids)
+    for start in range(0, len(ids), page):
+        chunk = ids[start:start + page]
+        query = (SupervisionItem.select(SupervisionItem, Unit)
+                 .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
+                 .where(SupervisionItem.id.in_(chunk)))
+        items = {item.id: item for item in query}
+        related = load_related(list(items))
+        for item_id in chunk:
+            if item_id not in items:
+                supervision.get_item(item_id)  # raises NotFound
+            yield items[item_id], related[item_id]
+
+
+def urge_records(item: SupervisionItem, related: Related | None = None) -> list[dict[str, str]]:
     """催办记录: each urge, and each extension, in date order."""
+    related = related or load_related([item.id])[item.id]
     events = []
-    for urge in item.urges.order_by(Urge.urged_on, Urge.id):
+    for urge in related.urges:
         events.append((urge.urged_on, 0, urge.id, {
             "日期": format_cn(urge.urged_on), "方式": label(URGE_METHODS, urge.method),
             "内容": urge.content, "反馈期限": format_cn(urge.reply_by),
             "新时限": format_cn(urge.new_deadline), "催办人": urge.urged_by,
             "记录": _urge_line(urge)}))
-    for ext in item.extensions.order_by(Extension.requested_on, Extension.id):
+    for ext in related.extensions:
         events.append((ext.requested_on, 1, ext.id, {
             "日期": format_cn(ext.requested_on), "方式": "延期", "内容": ext.reason,
             "反馈期限": "", "新时限": format_cn(ext.new_deadline), "催办人": ext.recorded_by,
@@ -110,19 +167,27 @@ def urge_records(item: SupervisionItem) -> list[dict[str, str]]:
     return [{"序号": str(i), **e[3]} for i, e in enumerate(events, start=1)]
 
 
-def _handling_summary(item: SupervisionItem) -> str:
+def _unit_results(item: SupervisionItem, related: Related) -> list[tuple[Unit, str, str, dt.date | None]]:
+    """As ``supervision.unit_results``, from the records read with the page."""
+    latest = {report.unit_id: report for report in related.reports}
+    rows = [(item.lead_unit, "主办")] + [(u, "协办") for u in related.assisting]
+    return [(u, role, latest[u.id].content if u.id in latest else "",
+             latest[u.id].reported_on if u.id in latest else None) for u, role in rows]
+
+
+def _handling_summary(item: SupervisionItem, related: Related) -> str:
     """处理结果 on the register: what each unit reported, the review, the feedback."""
     lines = []
-    for unit, role, content, reported_on in supervision.unit_results(item):
+    for unit, role, content, reported_on in _unit_results(item, related):
         if content:
             when = f"({format_cn(reported_on)}报送)" if reported_on else ""
             lines.append(f"{role}单位{unit.name}{when}:{_sentence(content)}")
-    for rev in item.reviews.order_by(Review.reviewed_on, Review.id):
+    for rev in related.reviews:
         text = f"{format_cn(rev.reviewed_on)}情况审理:{label(VERDICTS, rev.verdict)}。"
         if rev.comment:
             text += _sentence(rev.comment)
         lines.append(text)
-    for fb in item.feedbacks.order_by(Feedback.fed_back_on, Feedback.id):
+    for fb in related.feedbacks:
         lines.append(f"{format_cn(fb.fed_back_on)}以{label(FEEDBACK_KINDS, fb.kind)}"
                      f"报送{fb.recipient},已办结。")
     if item.state == "voided":
@@ -130,17 +195,25 @@ def _handling_summary(item: SupervisionItem) -> str:
     return "\n".join(lines)
 
 
-def item_context(item: SupervisionItem, today: dt.date) -> Context:
+def item_contexts(item_ids: Iterable[int], today: dt.date) -> Iterator[tuple[SupervisionItem, Context]]:
+    """Each item and the fields of its forms, read a page at a time (for batches)."""
+    values = settings.all_settings()
+    for item, related in iter_items(item_ids):
+        yield item, item_context(item, today, related, values)
+
+
+def item_context(item: SupervisionItem, today: dt.date, related: Related | None = None,
+                 values: dict | None = None) -> Context:
+    related = related or load_related([item.id])[item.id]
+    values = values or settings.all_settings()
     lead = item.lead_unit
-    helpers = [u.name for u in supervision.assisting_units(item)]
+    helpers = [u.name for u in related.assisting]
     who = f"{lead.name}({item.responsible_person})" if item.responsible_person else lead.name
     if helpers:
         who += ";协办:" + "、".join(helpers)
     handling = lead.name + ("会同" + "、".join(helpers) if helpers else "")
-    urges = list(item.urges.order_by(Urge.urged_on.desc(), Urge.id.desc()).limit(1))
-    last = urges[0] if urges else None
-    reply_days = (last.reply_days if last and last.reply_days else
-                  settings.get("default_reply_days"))
+    last = related.urges[-1] if related.urges else None
+    reply_days = (last.reply_days if last and last.reply_days else values["default_reply_days"])
     open_now = item.state in ("in_progress", "awaiting_review", "passed")
     overdue = open_now and item.deadline < today
     requirement = f"该事项完成时限为{format_cn(item.deadline)}"
@@ -153,10 +226,9 @@ def item_context(item: SupervisionItem, today: dt.date) -> Context:
         requirement += f"{who_said}批示:“{item.leader_instruction}”"
     if last and last.content:
         requirement += ("\n" if item.leader_instruction else "") + _sentence(last.content)
-    reports = list(item.feedbacks.where(Feedback.kind == "instruction_report")
-                   .order_by(Feedback.fed_back_on.desc()).limit(1))
+    reports = [fb for fb in related.feedbacks if fb.kind == "instruction_report"]
     fields = {
-        **common_fields(today, item.registrar),
+        **common_fields(today, item.registrar, values),
         "编号": supervision.display_number(item),
         "登记日期": cn_date(item.registered_on),
         "催办项目": item.title,
@@ -178,7 +250,7 @@ def item_context(item: SupervisionItem, today: dt.date) -> Context:
         "承办单位": handling,
         "办理状态": label(ITEM_STATES, item.state),
         "办理结果": item.result,
-        "处理结果": _handling_summary(item),
+        "处理结果": _handling_summary(item, related),
         "办结日期": cn_date(item.closed_on),
         "查办结果摘要": item.result_summary,
         "拟办意见": item.proposed_action,
@@ -189,9 +261,9 @@ def item_context(item: SupervisionItem, today: dt.date) -> Context:
         "反馈截止日期": format_cn(last.reply_by) if last and last.reply_by else "",
         "办理要求": requirement,
         "通知日期": format_cn(today),
-        "报送日期": format_cn(reports[0].fed_back_on) if reports else format_cn(today),
+        "报送日期": format_cn(reports[-1].fed_back_on) if reports else format_cn(today),
     }
-    return Context(fields, {"催办记录": urge_records(item)})
+    return Context(fields, {"催办记录": urge_records(item, related)})
 
 
 # ------------------------------------------------------------------ coordination cases
@@ -284,21 +356,32 @@ def case_context(case, today: dt.date) -> Context:
 # ------------------------------------------------------------------ the bulletin
 
 
+# The bulletin goes to leaders: totals, every unit's numbers, and the overdue items the
+# longest overdue first, at most this many; the rest are counted in one line that points
+# to the ledger's 逾期清单, which lists them all.
+BULLETIN_OVERDUE_ROWS = 50
+
+
 def bulletin_context(today: dt.date, year: int | None = None) -> Context:
     rows, total = statistics.statistics("unit", year=year, today=today)
     units = []
     for i, row in enumerate(rows, start=1):
         units.append({"序号": str(i), "承办单位": row.label, **_counts(row)})
     where = ledger.ItemFilter(state=ledger.OPEN, overdue_only=True, year=year)
+    ids = ledger.item_ids(where, sort="deadline", today=today)
+    shown = list(ids[:BULLETIN_OVERDUE_ROWS])
     calendar = current_calendar()
     overdue = []
-    for i, item in enumerate(ledger.iter_items(where, sort="deadline", today=today), start=1):
+    for i, (item, _related) in enumerate(iter_items(shown), start=1):
         overdue.append({
             "序号": str(i), "编号": item.number or "", "催办项目": item.title,
             "承办单位": item.lead_unit.name, "具体负责人": item.responsible_person,
             "完成时限": format_cn(item.deadline),
             "逾期工作日": str(-calendar.remaining(today, item.deadline)),
             "办理状态": label(ITEM_STATES, item.state), "催办次数": str(item.urge_count)})
+    if len(ids) > len(shown):
+        overdue.append({"催办项目": f"另有{len(ids) - len(shown)}件逾期事项未列出，"
+                                   "详见督办台账（Excel）的“逾期清单”。"})
     if not overdue:
         overdue = [{"催办项目": "无逾期事项"}]
     fields = {**common_fields(today), "通报日期": format_cn(today), **_counts(total),

@@ -11,11 +11,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+import itertools
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 
 from ..domain import coordination, settings, supervision
 from ..domain.dates import format_cn
@@ -144,48 +146,104 @@ def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = No
                    today: dt.date | None = None) -> Path:
     """The notices of several items in one document, one notice per page (each numbered
     from page 1, as each goes to its own unit). ``progress(done, total, text)`` returning
-    False cancels: Cancelled is raised and nothing is written."""
+    False cancels: Cancelled is raised and nothing is written.
+
+    Memory stays flat whatever the count: items are read a page at a time
+    (``form_data.item_contexts``), and each notice is filled from the template's body,
+    serialised and written into the zip as it is made, then dropped."""
     today = today or dt.date.today()
     ids = list(dict.fromkeys(item_ids))
     if not ids:
         raise DomainError("没有要生成催办通知的事项。请先选择事项。")
     total = len(ids)
-    template = open_template("notice")
-    buffer = io.BytesIO()
-    template.save(buffer)
-    document = Document(io.BytesIO(buffer.getvalue()))
-    apply_font_settings(document, {role: str(settings.get(role)) for role in ROLES})
-    body = document.element.body
+    document = _prepare("notice")
+    root, body = document.element, document.element.body
     sect_pr = body.find(qn("w:sectPr"))
     _restart_numbers(sect_pr)
     master = [child for child in body if child is not sect_pr]
     for child in master:
         body.remove(child)
-    first_context = None
-    for done, item_id in enumerate(ids):
-        item = supervision.get_item(item_id)
-        if progress is not None and progress(done, total, f"正在生成 {supervision.display_number(item)}") is False:
+    contexts = form_data.item_contexts(ids, today)
+    first = next(contexts)
+    # headers and footers are shared by every notice: filled once, from the first item
+    headers = [part for part in form_fill.containers(document) if part is not body]
+    form_fill.fill(document, first[1], roots=headers)
+    skeleton = io.BytesIO()
+    document.save(skeleton)  # every part as python-docx writes it; the body empty
+    name = document.part.partname.membername
+    head, tail = _split_body(_serialise(root))
+
+    def notices() -> Iterator[bytes]:
+        for done, (item, context) in enumerate(itertools.chain([first], contexts)):
+            if progress is not None and progress(done, total,
+                                                 f"正在生成 {supervision.display_number(item)}") is False:
+                raise Cancelled("已取消,没有生成文件。")
+            holder = body.makeelement(qn("w:body"), {})
+            for child in master:
+                holder.append(copy.deepcopy(child))
+            form_fill.fill(document, context, roots=[holder])
+            parts = list(holder)
+            if done < total - 1:
+                last = parts[-1]
+                if last.tag != qn("w:p"):
+                    last = holder.makeelement(qn("w:p"), {})
+                    parts.append(last)
+                _section_break(last, sect_pr)
+            # serialised in the document (its namespaces declared once, on the root),
+            # exactly as python-docx would write them in the whole body
+            for child in parts:
+                sect_pr.addprevious(child)
+            blob = _serialise(root)
+            for child in parts:
+                body.remove(child)
+            if not (blob.startswith(head) and blob.endswith(tail)):
+                raise AssertionError("the notice's XML does not sit between the document's head and tail")
+            yield blob[len(head):len(blob) - len(tail)]
+        if progress is not None and progress(total, total, "正在保存") is False:
             raise Cancelled("已取消,没有生成文件。")
-        context = form_data.item_context(item, today)
-        first_context = first_context or context
-        holder = body.makeelement(qn("w:body"), {})
-        for child in master:
-            holder.append(copy.deepcopy(child))
-        form_fill.fill(document, context, roots=[holder])
-        parts = list(holder)
-        if done < total - 1:
-            last = parts[-1]
-            if last.tag != qn("w:p"):
-                last = holder.makeelement(qn("w:p"), {})
-                parts.append(last)
-            _section_break(last, sect_pr)
-        for child in parts:
-            sect_pr.addprevious(child)
-    headers = [root for root in form_fill.containers(document) if root is not body]
-    form_fill.fill(document, first_context, roots=headers)
-    if progress is not None and progress(total, total, "正在保存") is False:
-        raise Cancelled("已取消,没有生成文件。")
-    return _save(document, dest)
+
+    def write(tmp: Path) -> None:
+        _write_streamed(skeleton, tmp, name, head, notices(), tail, count=total)
+
+    return atomic_write(dest, write)
+
+
+def _serialise(element) -> bytes:
+    """As python-docx writes a part (``docx.opc.oxml.serialize_part_xml``)."""
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
+
+
+def _split_body(blob: bytes) -> tuple[bytes, bytes]:
+    """A document's XML with only its final sectPr in the body: (up to and with
+    ``<w:body>``, the rest)."""
+    start = blob.index(b"<w:body")
+    cut = blob.index(b">", start) + 1
+    return blob[:cut], blob[cut:]
+
+
+def _write_streamed(skeleton: io.BytesIO, dest: Path, name: str, head: bytes,
+                    chunks: Iterator[bytes], tail: bytes, *, count: int) -> None:
+    """``skeleton`` (a .docx) copied to ``dest`` part by part, in its order, with the
+    part ``name`` written as ``head``, each of the ``count`` chunks, ``tail``.
+
+    The part's size is known only at the end: when ``count`` chunks of four times the
+    first one's size could pass 2 GiB, it is written with ZIP64 sizes (which a .docx of
+    that size needs anyway); smaller documents stay plain zip, as Word writes them."""
+    first = next(chunks)
+    chunks = itertools.chain([first], chunks)
+    big = len(head) + len(tail) + 4 * len(first) * count > zipfile.ZIP64_LIMIT
+    with zipfile.ZipFile(skeleton) as source, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+                continue
+            entry = zipfile.ZipInfo(name, date_time=info.date_time)
+            entry.compress_type, entry.external_attr = info.compress_type, info.external_attr
+            with target.open(entry, "w", force_zip64=big) as stream:
+                stream.write(head)
+                for chunk in chunks:
+                    stream.write(chunk)
+                stream.write(tail)
 
 
 def overdue_item_ids(today: dt.date | None = None) -> list[int]:
