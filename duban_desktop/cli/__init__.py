@@ -12,11 +12,13 @@ import sys
 
 import peewee as pw
 
-from ..db import DatabaseError
+from ..db import DatabaseError, current_path
+from ..db.connection import sqlite_target
+from ..db.errors import classify
 from ..domain.errors import DomainError
 from ..logsetup import setup_logging
 from ..oserrors import describe
-from .common import CommandError
+from .common import CommandError, db_target
 from .parser import ChineseParser
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,11 @@ def run(argv: list[str]) -> int:
         return 0
     except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
         log.exception("database error in %s", argv)
-        return _fail(f"错误:读写数据库时出错({exc})。数据库可能已损坏:可用 check 检查,"
-                     "用 check --restore latest 从最近一次备份恢复。")
+        found = classify(exc, current_path() or sqlite_target(db_target(args)))
+        if found is not None:
+            return _fail(f"错误：{found}")
+        where = f"详细信息已写入日志 {log_file}。" if log_file else ""
+        return _fail(f"错误：读写数据库时出错（{exc}）。刚才的操作没有完成。{where}")
     except OSError as exc:
         return _fail(f"错误:{describe(exc)}")
     except KeyboardInterrupt:

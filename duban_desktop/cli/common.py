@@ -17,8 +17,25 @@ def db_target(args) -> str | Path:
     return args.db if getattr(args, "db", None) else default_db_path()
 
 
+# The commands that write hold the program's lock while they run (db/lock.py): they refuse
+# while a window has the database open. Every other command reads, read-only when a window
+# holds the database. Only demo makes a new database; no command turns a missing or 0-byte
+# file into one.
+WRITING_COMMANDS = {"demo": "demo", "import": "import"}
+
+
+def writing_role(args) -> str | None:
+    if getattr(args, "dry_run", False):
+        return None
+    return WRITING_COMMANDS.get(getattr(args, "command", None))
+
+
 def open_db(args, *, create: bool = False):
-    return open_database(db_target(args), create=create)
+    """Open the database the command names. ``create`` is kept for callers' clarity, but only
+    ``demo`` creates a database."""
+    role = writing_role(args)
+    making = role == "demo"
+    return open_database(db_target(args), create=making, replace_empty=making, role=role)
 
 
 def add_db_option(parser) -> None:

@@ -10,13 +10,13 @@ import peewee as pw
 
 from ..db import SCHEMA_VERSION, close_database, current_path
 from ..db import backup as backups
-from ..db.connection import sqlite_target
+from ..db.connection import restore_database, sqlite_target
+from ..db.errors import DamagedDatabaseError, classify
 from ..db.integrity import check_structure
 from ..db.models import CoordinationCase, SupervisionItem, Unit
 from ..domain import consistency, demo
 from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
 from ..domain.dates import format_cn
-from ..oserrors import describe
 from .common import CommandError, add_db_option, db_target, open_db, out
 
 
@@ -96,15 +96,20 @@ def _resolve_backup(db_path: Path, name: str) -> Path:
     return Path(name)
 
 
+def _restore(path: Path, name: str) -> None:
+    """Restore while holding the program's lock: refused while a window has the database."""
+    source = _resolve_backup(path, name)
+    aside = restore_database(path, source)
+    out(f"已从备份“{source}”恢复。" + (f"恢复前的数据库已原样另存为“{aside}”。" if aside else ""))
+
+
 def cmd_check(args) -> int:
     target = db_target(args)
     path = sqlite_target(target)
     if args.restore:
         if path is None:
             raise CommandError("只有 SQLite 数据库文件可以从备份恢复。")
-        source = _resolve_backup(path, args.restore)
-        aside = backups.restore_backup(path, source)
-        out(f"已从备份“{source}”恢复。" + (f"恢复前的数据库已另存为“{aside}”。" if aside else ""))
+        _restore(path, args.restore)
     open_db(args)
     try:
         report = check_structure()
@@ -114,31 +119,35 @@ def cmd_check(args) -> int:
         where = current_path() or target
     except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
-        out(f"数据库:{target}")
-        out(f"完整性检查:未通过(数据库已损坏:{exc})")
-        if path is not None:
-            out(f"备份:{len(backups.list_backups(path))} 份,位于 {backups.backup_dir_for(path.resolve())}")
-        out("检查未通过。可用 check --restore latest 从最近一次备份恢复。")
+        found = classify(exc, path)
+        if not isinstance(found, DamagedDatabaseError):
+            raise
+        out(f"数据库：{target}")
+        out(f"完整性检查：未通过（数据库已损坏：{exc}）")
+        out(f"备份：{len(backups.list_backups(path))} 份，位于 {backups.backup_dir_for(path.resolve())}")
+        out("检查未通过。可用 check --restore latest 从最近一次备份恢复（损坏的文件会原样另存一份）。")
         return 1
     finally:
         close_database()
-    out(f"数据库:{where}")
-    out(f"数据结构版本:{report.schema_version}(本程序为 {SCHEMA_VERSION})")
-    out("完整性检查:" + ("通过" if report.integrity == ["ok"] else "未通过:" + ";".join(report.integrity[:10])))
-    out("外键检查:" + ("通过" if not report.foreign_key_problems else
-                   "未通过:" + ";".join(report.foreign_key_problems[:10])))
-    out("规则检查:" + ("通过" if not rule_problems else f"发现 {len(rule_problems)} 个问题"))
+    out(f"数据库：{where}")
+    out(f"数据结构版本：{report.schema_version}（本程序为 {SCHEMA_VERSION}）")
+    out("完整性检查：" + ("通过" if report.integrity == ["ok"] else "未通过：" + "；".join(report.integrity[:10])))
+    out("外键检查：" + ("通过" if not report.foreign_key_problems else
+                   "未通过：" + "；".join(report.foreign_key_problems[:10])))
+    out("规则检查：" + ("通过" if not rule_problems else f"发现 {len(rule_problems)} 个问题"))
     for problem in rule_problems:
         out(f"  - {problem}")
-    out(f"记录:督办事项 {counts[0]} 件,协调事项 {counts[1]} 件,单位 {counts[2]} 个")
+    out(f"记录：督办事项 {counts[0]} 件，协调事项 {counts[1]} 件，单位 {counts[2]} 个")
     if path is not None:
         found = backups.list_backups(path)
-        out(f"备份:{len(found)} 份,位于 {backups.backup_dir_for(path)}")
+        out(f"备份：{len(found)} 份，位于 {backups.backup_dir_for(path)}")
         for info in found[:5]:
             out(f"  {info.taken_at:%Y-%m-%d %H:%M:%S}  {info.kind_label}  {info.path.name}")
     ok = report.ok and not rule_problems
-    if not ok:
-        out("检查未通过。可用 check --restore latest 从最近一次备份恢复。")
+    if not ok and report.integrity != ["ok"]:
+        out("检查未通过：数据库文件已损坏。可用 check --restore latest 从最近一次备份恢复（损坏的文件会原样另存一份）。")
+    elif not ok:
+        out("检查未通过：数据库文件完好，上面列出的是数据中的问题，请逐条核对更正（不需要从备份恢复）。")
     return 0 if ok else 1
 
 
@@ -148,14 +157,11 @@ def cmd_backup(args) -> int:
         raise CommandError("只有 SQLite 数据库文件可以用此命令备份。")
     dest = Path(args.output).expanduser()
     if dest.exists() and dest.resolve() == path.resolve():
-        raise CommandError("备份文件不能与数据库文件相同,请换一个路径。")
+        raise CommandError("备份文件不能与数据库文件相同，请换一个路径。")
     if dest.is_dir():
-        raise CommandError(f"“{dest}”是一个文件夹,请给出备份文件的完整路径。")
+        raise CommandError(f"“{dest}”是一个文件夹，请给出备份文件的完整路径。")
     open_db(args)  # checks that it is a database of ours, not newer
     close_database()
-    try:
-        backups.copy_database(path, dest)
-    except OSError as exc:
-        raise CommandError(describe(exc, dest)) from exc
+    backups.copy_database(path, dest)
     out(f"已备份到 {dest}")
     return 0

@@ -7,33 +7,42 @@ form (``postgresql://...``) goes through ``playhouse.db_url`` for a shared serve
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
 from . import backup as backups
-from . import migrations
+from . import lock, migrations
 from .errors import (
+    DamagedDatabaseError,
+    DatabaseBusyError,
     DatabaseError,
     DatabaseMissingError,
+    EmptyDatabaseFileError,
     MigrationError,
     NewerSchemaError,
     NotADatabaseError,
+    classify,
 )
 from .migrations import create_current, migrate, read_version
 from .models import database
 
 log = logging.getLogger(__name__)
 
+BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     # FULL: an office PC loses power now and then; one fsync per user action is cheap.
     "synchronous": "full",
-    "busy_timeout": 5000,
+    "busy_timeout": 5000,  # BUSY_TIMEOUT_MS
     "cache_size": -32000,
     "temp_store": "memory",
 }
@@ -48,6 +57,14 @@ def sqlite_target(target: str | Path) -> Path | None:
     if url.scheme in ("sqlite", "sqlite3"):
         return Path(unquote(url.netloc + url.path)).expanduser()
     return None
+
+
+def _unreadable(path: Path, detail: str) -> DatabaseError:
+    """A file SQLite cannot read: damaged when it was ours (the program has backups of it),
+    else not a database of ours (which may be damaged too, but with nothing to restore)."""
+    if backups.list_backups(path):
+        return DamagedDatabaseError(path, detail)
+    return NotADatabaseError(path, detail)
 
 
 def _probe(path: Path) -> int:
@@ -66,35 +83,116 @@ def _probe(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise NotADatabaseError(path, str(exc)) from exc
+        found = classify(exc, path)
+        if found is None or isinstance(found, DamagedDatabaseError):
+            raise _unreadable(path, str(exc)) from exc
+        raise found from exc
     try:
         return int(row[0])
     except (TypeError, ValueError):
         raise NotADatabaseError(path, "no schema version") from None
 
 
-def open_database(target: str | Path, *, create: bool = True, read_only: bool = False) -> pw.Database:
-    """Open, check and migrate the database; bind it to the models and return it."""
+# The program's lock on the open file (db/lock.py), held until close_database().
+_held: lock.ProgramLock | None = None
+
+
+def _claim(path: Path, role: str | None, read_only: bool) -> bool:
+    """Take or check the program's lock before SQLite touches the file; True when the
+    database must be opened read-only because another window or command holds it."""
+    global _held
+    if _held is not None and _held.db_path == path and _held.held:
+        return False  # restoring from the window: the lock was kept across the reopen
+    release_held()
+    reader = role is None or read_only
+    claim = lock.ProgramLock(path, role or "read")
+    if claim.try_acquire(announce=not reader):
+        if reader:
+            claim.release()  # a reader only checks; it never keeps others out
+        else:
+            _held = claim
+        return False
+    holder = lock.holder(path)
+    if role is not None and not read_only:
+        raise lock.DatabaseInUseError(path, holder, _DOING.get(role, "修改它"))
+    if lock.sqlite_lock_alive(path) is False:
+        raise lock.LockLostError(path, holder)
+    return True
+
+
+_DOING = {"window": "在这个窗口中修改它", "import": "导入", "demo": "生成示例数据",
+          "restore": "从备份恢复", "create": "新建数据库"}
+
+
+def release_held() -> None:
+    global _held
+    if _held is not None:
+        _held.release()
+        _held = None
+
+
+def restore_database(path: Path, backup: Path) -> Path | None:
+    """Put ``backup`` in place of the database at ``path`` (closed), holding the program's
+    lock meanwhile: refused while another window or command uses it. A damaged database is
+    restored too; it is first set aside byte for byte. Returns that copy's path."""
+    path = Path(path)
+    if _held is not None and _held.held and _held.db_path == path:
+        return backups.restore_backup(path, backup)  # the window's own restore
+    claim = lock.ProgramLock(path, "restore")
+    if not claim.try_acquire():
+        raise lock.DatabaseInUseError(path, lock.holder(path), "从备份恢复")
+    try:
+        return backups.restore_backup(path, backup)
+    finally:
+        claim.release()
+
+
+def holds_lock() -> bool:
+    return _held is not None and _held.held
+
+
+def open_database(target: str | Path, *, create: bool = True, read_only: bool = False,
+                  role: str | None = None, replace_empty: bool = False) -> pw.Database:
+    """Open, check and migrate the database; bind it to the models and return it.
+
+    ``create``: a missing file (in a folder that exists, or the data folder) becomes a new
+    database. ``replace_empty``: so does a 0-byte file (demo, "新建数据库"); otherwise a 0-byte
+    file is refused, never silently made a new database. ``role`` ("window", "import",
+    "demo", "restore") takes the program's lock for the whole use (db/lock.py) and refuses
+    while another holds it; without a role the database is read, and opened read-only while
+    another window or command holds it."""
     path = sqlite_target(target)
     if path is None:
         return _open_server(str(target))
+    if path.is_dir():
+        raise NotADatabaseError(path, "is a directory")
     if not path.exists():
         if not create or read_only:
-            raise DatabaseMissingError(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        version = 0
-    elif path.is_dir():
-        raise NotADatabaseError(path, "is a directory")
-    else:
-        version = _probe(path)
+            raise DatabaseMissingError(path, "" if path.parent.is_dir() else "folder")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise classify(exc, path) or DatabaseMissingError(path, "folder") from exc
+    elif path.stat().st_size == 0 and not replace_empty:
+        raise EmptyDatabaseFileError(path, len(backups.list_backups(path)))
+    read_only = _claim(path, role, read_only) or read_only
+    try:
+        return _open_sqlite(path, read_only)
+    except BaseException:
+        release_held()
+        raise
+
+
+def _open_sqlite(path: Path, read_only: bool) -> pw.Database:
+    version = _probe(path) if path.exists() else 0
     if version > migrations.SCHEMA_VERSION:
         raise NewerSchemaError(path, version, migrations.SCHEMA_VERSION)
     if read_only and version < migrations.SCHEMA_VERSION:
-        raise DatabaseError(f"数据库“{path}”需要升级,不能以只读方式打开。请关闭另一个程序后再试。")
+        raise DatabaseError(f"数据库“{path}”需要升级，不能以只读方式打开。请关闭正在使用它的窗口或命令后再试。")
 
     if read_only:
         db = pw.SqliteDatabase(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               pragmas={"foreign_keys": 1, "busy_timeout": 5000})
+                               pragmas={"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS})
     else:
         db = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
     database.initialize(db)
@@ -105,12 +203,12 @@ def open_database(target: str | Path, *, create: bool = True, read_only: bool = 
     except DatabaseError:
         db.close()
         raise
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, pw.DatabaseError, OSError) as exc:
         db.close()
-        raise NotADatabaseError(path, str(exc)) from exc
-    except pw.DatabaseError as exc:
-        db.close()
-        raise NotADatabaseError(path, str(exc)) from exc
+        found = classify(exc, path)
+        if found is None or isinstance(found, DamagedDatabaseError):
+            raise _unreadable(path, str(exc)) from exc
+        raise found from exc
     return db
 
 
@@ -164,15 +262,73 @@ def current_path() -> Path | None:
     return None
 
 
+# Waiting for the write lock: SQLite is asked to wait BUSY_STEP_MS at a time, and between
+# the steps the thread's waiter (the window's: a status line and repaints) is called, until
+# BUSY_LIMIT_S. Without a waiter the thread just waits (a worker, the command line).
+BUSY_STEP_MS = 250
+BUSY_LIMIT_S = 120.0
+_waiters: dict[int, Callable[[float], None]] = {}
+
+
+def set_busy_waiter(waiter: Callable[[float], None] | None) -> None:
+    """Call ``waiter(seconds_waited)`` on this thread while a write waits for the lock."""
+    if waiter is None:
+        _waiters.pop(threading.get_ident(), None)
+    else:
+        _waiters[threading.get_ident()] = waiter
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(classify(exc), DatabaseBusyError)
+
+
+def _begin_immediate(db: pw.SqliteDatabase):
+    waiter = _waiters.get(threading.get_ident())
+    started = time.monotonic()
+    db.execute_sql(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
+    try:
+        while True:
+            txn = db.atomic("IMMEDIATE")
+            try:
+                txn.__enter__()
+                return txn
+            except (pw.OperationalError, sqlite3.OperationalError) as exc:
+                waited = time.monotonic() - started
+                if not _is_busy(exc):
+                    raise
+                if waited >= BUSY_LIMIT_S:
+                    raise DatabaseBusyError(current_path(), waited) from exc
+                log.info("waiting for the write lock (%.1f s)", waited)
+                if waiter is not None:
+                    waiter(waited)
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if waiter is not None:
+            waiter(-1.0)  # done waiting
+
+
+@contextlib.contextmanager
 def write_transaction():
-    """A transaction that takes the write lock at once (one writer at a time)."""
+    """A transaction that takes the write lock at once (one writer at a time), waiting for
+    it as long as another writer works (up to BUSY_LIMIT_S) instead of failing after five
+    seconds."""
     db = database.obj
-    if isinstance(db, pw.SqliteDatabase):
-        return db.atomic("IMMEDIATE")
-    return db.atomic()
+    if not isinstance(db, pw.SqliteDatabase) or db.in_transaction():
+        with db.atomic():
+            yield
+        return
+    with contextlib.ExitStack() as stack:
+        stack.push(_begin_immediate(db).__exit__)
+        yield
 
 
-def close_database() -> None:
+def close_database(*, keep_lock: bool = False) -> None:
+    """Close the database and, unless ``keep_lock`` (a restore that reopens it), give up the
+    program's lock on it."""
     db = database.obj
-    if db is not None and not db.is_closed():
-        db.close()
+    try:
+        if db is not None and not db.is_closed():
+            db.close()
+    finally:
+        if not keep_lock:
+            release_held()

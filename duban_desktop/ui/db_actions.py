@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from ..db import DatabaseError, close_database, current_path, open_database
 from ..db import backup as backups
+from ..db.connection import restore_database
 from ..db.integrity import check_structure
 from ..domain import consistency
+from . import file_dialogs
 from .settings_store import ui_settings
 from .tasks import run_task
 
@@ -23,13 +25,10 @@ def backup_now(parent: QWidget) -> None:
     store = ui_settings()
     folder = store.value("folders/backup", str(Path.home()))
     suggested = str(Path(folder) / f"督办数据备份-{dt.date.today():%Y%m%d}.sqlite")
-    name, _ = QFileDialog.getSaveFileName(parent, "备份数据库", suggested, "督办数据库 (*.sqlite)")
+    name = file_dialogs.save_file_name(parent, "备份数据库", suggested, "督办数据库 (*.sqlite)")
     if not name:
         return
     dest = Path(name)
-    if dest.resolve() == path.resolve():
-        QMessageBox.warning(parent, "备份数据库", "备份文件不能与正在使用的数据库相同,请换一个文件名。")
-        return
     store.setValue("folders/backup", str(dest.parent))
 
     def work(progress):
@@ -61,19 +60,19 @@ def restore_from_backup(parent: QWidget) -> bool:
     chosen = found[labels.index(picked)]
     answer = QMessageBox.question(
         parent, "从备份恢复",
-        f"确定用 {chosen.taken_at:%Y年%m月%d日 %H:%M} 的备份替换现在的数据吗?\n"
-        "现在的数据库会先另存一份,可以再恢复回来。")
+        f"确定用 {chosen.taken_at:%Y年%m月%d日 %H:%M} 的备份替换现在的数据吗？\n"
+        "现在的数据库会先原样另存一份，可以再恢复回来。")
     if answer != QMessageBox.Yes:
         return False
-    close_database()
+    close_database(keep_lock=True)  # no other program may slip in while the file is replaced
     try:
-        aside = backups.restore_backup(path, chosen.path)
+        aside = restore_database(path, chosen.path)
     except DatabaseError as exc:
-        open_database(path)
+        open_database(path, role="window")
         QMessageBox.critical(parent, "从备份恢复", str(exc))
         return False
-    open_database(path)
-    QMessageBox.information(parent, "从备份恢复", f"已恢复。恢复前的数据库另存为:\n{aside}")
+    open_database(path, role="window")
+    QMessageBox.information(parent, "从备份恢复", f"已恢复。恢复前的数据库原样另存为：\n{aside}")
     return True
 
 
@@ -81,15 +80,21 @@ def check_database(parent: QWidget) -> None:
     report = check_structure()
     problems = consistency.problems()
     lines = [
-        f"数据结构版本:{report.schema_version}",
-        "完整性检查:" + ("通过" if report.integrity == ["ok"] else "未通过 " + ";".join(report.integrity[:5])),
-        "外键检查:" + ("通过" if not report.foreign_key_problems else "未通过 " + ";".join(report.foreign_key_problems[:5])),
-        "规则检查:" + ("通过" if not problems else f"发现 {len(problems)} 个问题"),
+        f"数据结构版本：{report.schema_version}",
+        "完整性检查：" + ("通过" if report.integrity == ["ok"] else "未通过 " + "；".join(report.integrity[:5])),
+        "外键检查：" + ("通过" if not report.foreign_key_problems else "未通过 " + "；".join(report.foreign_key_problems[:5])),
+        "规则检查：" + ("通过" if not problems else f"发现 {len(problems)} 个问题"),
     ] + [f"  · {p}" for p in problems[:15]]
     path = current_path()
     if path is not None:
         found = backups.list_backups(path)
-        lines.append(f"备份:{len(found)} 份" + (f",最近一次 {found[0].taken_at:%Y-%m-%d %H:%M}" if found else ""))
+        lines.append(f"备份：{len(found)} 份" + (f"，最近一次 {found[0].taken_at:%Y-%m-%d %H:%M}" if found else ""))
     ok = report.ok and not problems
+    if ok:
+        advice = ""
+    elif report.integrity != ["ok"]:
+        advice = "\n\n数据库文件已损坏：可以用“文件—从备份恢复”恢复到检查通过的备份（损坏的文件会原样另存一份）。"
+    else:
+        advice = "\n\n数据库文件完好，上面列出的是数据中的问题，请逐条核对更正，不需要从备份恢复。"
     box = QMessageBox.information if ok else QMessageBox.warning
-    box(parent, "检查数据库", "\n".join(lines) + ("" if ok else "\n\n可以用“文件—从备份恢复”恢复到检查通过的备份。"))
+    box(parent, "检查数据库", "\n".join(lines) + advice)

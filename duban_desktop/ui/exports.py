@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..domain.dates import format_cn
 from .settings_store import ui_settings
@@ -29,7 +29,9 @@ def _start_folder() -> Path:
 
 
 def ask_save_path(parent: QWidget, title: str, filename: str, file_filter: str = WORD) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(_start_folder() / filename), file_filter)
+    from . import file_dialogs
+
+    name = file_dialogs.save_file_name(parent, title, str(_start_folder() / filename), file_filter)
     if not name:
         return None
     path = Path(name)

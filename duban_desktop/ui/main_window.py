@@ -402,3 +402,19 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.save_state()
         super().closeEvent(event)
+
+    def show_waiting(self, seconds: float) -> None:
+        """While a change waits for another writer (db.connection.set_busy_waiter): say so
+        in the status bar and keep the window painted; ``seconds < 0`` when the wait is over."""
+        from PySide6.QtCore import QEventLoop
+        from PySide6.QtWidgets import QApplication
+
+        if seconds < 0:
+            if getattr(self, "_waiting", False):
+                self._waiting = False
+                self.statusBar().clearMessage()
+            return
+        self._waiting = True
+        self.statusBar().showMessage(
+            f"正在等待另一项操作（如导入台账、备份）完成后保存……已等待 {seconds:.0f} 秒")
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)

@@ -17,13 +17,14 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from .. import APP_NAME, STARTED
-from ..db import DatabaseError, close_database, open_database
+from ..db import DatabaseError, DatabaseMissingError, close_database, current_path, open_database
 from ..db import backup as backups
-from ..db.connection import sqlite_target
-from ..db.errors import is_storage_failure
+from ..db.connection import restore_database, set_busy_waiter, sqlite_target
+from ..db.errors import EmptyDatabaseFileError, classify, is_storage_failure
+from ..db.lock import DatabaseInUseError, LockLostError
 from ..domain import ledger
 from ..logsetup import rotate_log, setup_logging
 from ..paths import default_db_path
@@ -52,41 +53,41 @@ def install_excepthook(log_file: Path | None) -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         QMessageBox = _widgets().QMessageBox  # noqa: N806 - Qt's name
         where = f"\n\n详细信息已写入日志:{log_file}" if log_file else ""
+        found = classify(value, current_path())
+        if found is not None:
+            QMessageBox.critical(None, "读写数据库出错", f"{found}{where}")
+            return
         if is_storage_failure(value):
             QMessageBox.critical(None, "读写数据库出错", (
-                f"读写数据库时出错:{value}。刚才的操作没有保存。\n\n数据库可能已损坏:请用“工具—检查数据库”检查,"
-                f"必要时用“文件—从备份恢复”。{where}"))
+                f"读写数据库时出错：{value}。刚才的操作没有保存。{where}"))
             return
         QMessageBox.critical(None, "程序出错", f"程序遇到意外错误:{value}{where}\n\n刚才的操作可能没有完成,请检查后重试。")
 
     sys.excepthook = hook
 
 
-def acquire_lock(path: Path) -> tuple[QLockFile | None, bool]:
-    """(lock, read_only). A second copy on the same file is told so and may read only."""
-    lock = QLockFile(str(path) + ".lock")
-    lock.setStaleLockTime(0)
-    if lock.tryLock(200):
-        return lock, False
+def ask_read_only(error: DatabaseError) -> bool:
+    """Another window or command has the database: open it read-only, or leave."""
     QMessageBox = _widgets().QMessageBox  # noqa: N806 - Qt's name
     answer = QMessageBox.question(
-        None, APP_NAME,
-        f"另一个督办 Desktop 正在使用这个数据库:\n{path}\n\n可以以只读方式打开(只能查看,不能修改),或者退出。",
+        None, APP_NAME, f"{error}\n\n也可以以只读方式打开（只能查看，不能修改）。",
         QMessageBox.Open | QMessageBox.Close, QMessageBox.Close)
     if answer == QMessageBox.Open:
-        return None, True
+        return True
     raise SystemExit(0)
 
 
 def offer_way_out(target, error: DatabaseError):
     """The database cannot be opened: say why and offer a backup or another file."""
     widgets = _widgets()
-    QFileDialog, QInputDialog, QMessageBox = widgets.QFileDialog, widgets.QInputDialog, widgets.QMessageBox  # noqa: N806
+    QInputDialog, QMessageBox = widgets.QInputDialog, widgets.QMessageBox  # noqa: N806
     path = sqlite_target(target)
     choices = []
     found = backups.list_backups(path) if path is not None else []
     box = QMessageBox(QMessageBox.Warning, APP_NAME, str(error))
     restore = box.addButton("从备份恢复…", QMessageBox.AcceptRole) if found else None
+    fresh = (box.addButton("新建数据库", QMessageBox.ActionRole)
+             if isinstance(error, (EmptyDatabaseFileError, DatabaseMissingError)) and not found else None)
     other = box.addButton("打开其他数据库…", QMessageBox.ActionRole)
     box.addButton("退出", QMessageBox.RejectRole)
     box.exec()
@@ -98,30 +99,54 @@ def offer_way_out(target, error: DatabaseError):
         if ok:
             backup = found[choices.index(picked)].path
             try:
-                aside = backups.restore_backup(path, backup)
+                aside = restore_database(path, backup)
             except DatabaseError as exc:
                 QMessageBox.critical(None, APP_NAME, str(exc))
                 return None
-            QMessageBox.information(None, APP_NAME, f"已从备份恢复。恢复前的文件另存为:\n{aside}")
+            QMessageBox.information(None, APP_NAME, f"已从备份恢复。恢复前的文件原样另存为：\n{aside}")
             return target
         return None
+    if fresh is not None and clicked is fresh:
+        return NewDatabase(target)
     if clicked is other:
-        name, _ = QFileDialog.getOpenFileName(None, "打开数据库", str(Path(str(target)).parent),
-                                              "督办数据库 (*.sqlite *.db);;所有文件 (*)")
+        from .file_dialogs import open_file_name
+
+        name = open_file_name(None, "打开数据库", str(Path(str(target)).parent),
+                              "督办数据库 (*.sqlite *.db);;所有文件 (*)")
         return name or None
     return None
 
 
-def daily_backup_in_background(path: Path) -> None:
-    def work():
+class NewDatabase(str):
+    """A target the user explicitly asked to create (新建数据库), even over a 0-byte file."""
+
+
+class DailyBackup:
+    """Today's backup, copied on its own thread in steps; ``stop()`` (the window closing)
+    cancels it between two steps and waits for the partial copy to be removed."""
+
+    def __init__(self, path: Path):
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._work, args=(path,), name="daily-backup", daemon=True)
+        self.thread.start()
+
+    def _work(self, path: Path) -> None:
         try:
-            made = backups.daily_backup(path)
+            made = backups.daily_backup(path, cancelled=self._stop.is_set)
             if made:
                 log.info("daily backup %s", made)
+        except backups.BackupCancelled:
+            log.info("daily backup cancelled: the window was closed")
         except Exception:  # noqa: BLE001 - a failed backup must not stop the office's work
             log.exception("daily backup failed")
 
-    threading.Thread(target=work, name="daily-backup", daemon=True).start()
+    def stop(self, wait: float = 10.0) -> None:
+        self._stop.set()
+        self.thread.join(wait)
+
+
+def daily_backup_in_background(path: Path) -> DailyBackup:
+    return DailyBackup(path)
 
 
 def welcome_if_new(window, read_only: bool) -> None:
@@ -186,21 +211,26 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         import tempfile
 
         target = Path(tempfile.mkdtemp(prefix="duban-demo-")) / "demo.sqlite"
-    lock, read_only = None, False
+    read_only = False
     while True:
-        path = sqlite_target(target)
         try:
-            if path is not None and lock is None and not read_only:
-                lock, read_only = acquire_lock(path)
-            open_database(target, read_only=read_only)
+            open_database(target, read_only=read_only, role="window",
+                          replace_empty=demo or isinstance(target, NewDatabase))
             break
         except SystemExit:
             return 0
+        except (DatabaseInUseError, LockLostError) as exc:
+            log.warning("in use: %s: %s", target, exc)
+            try:
+                read_only = ask_read_only(exc) if isinstance(exc, DatabaseInUseError) else read_only
+            except SystemExit:
+                return 0
+            if isinstance(exc, LockLostError):
+                target = offer_way_out(target, exc)
+                if target is None:
+                    return 1
         except DatabaseError as exc:
             log.warning("cannot open %s: %s", target, exc)
-            if lock is not None:
-                lock.unlock()
-                lock = None
             read_only = False
             target = offer_way_out(target, exc)
             if target is None:
@@ -219,7 +249,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
 
     window = MainWindow(str(path or target), read_only=read_only, preload=preload)
     preload.finish()
-    window._duban_lock = lock  # keep the lock for the whole run
+    set_busy_waiter(window.show_waiting)
     smoke = os.environ.get("DUBAN_SMOKE_EXIT_MS")
 
     def shown() -> None:
@@ -233,7 +263,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         # the daily backup copies the whole file: only once the window is up, so it
         # never competes with the start
         if path is not None and not read_only:
-            daily_backup_in_background(path)
+            window._duban_backup = daily_backup_in_background(path)
         window.finish_start()
         welcome_if_new(window, read_only)
 
@@ -245,6 +275,8 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
+        backup = getattr(window, "_duban_backup", None)
+        if backup is not None:
+            backup.stop()  # closing the window ends the daily backup cleanly
+        set_busy_waiter(None)
         close_database()
-        if lock is not None:
-            lock.unlock()

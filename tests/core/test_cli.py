@@ -65,7 +65,7 @@ def test_alerts_text(sample):
 
 def test_check_passes_on_sample_and_lists_backups(sample):
     proc = run("check", "--db", sample, check=0)
-    for words in ("完整性检查:通过", "外键检查:通过", "规则检查:通过", "督办事项 120 件"):
+    for words in ("完整性检查：通过", "外键检查：通过", "规则检查：通过", "督办事项 120 件"):
         assert words in proc.stdout
 
 
@@ -83,7 +83,7 @@ def test_backup_and_restore_latest(sample, tmp_path):
 
 
 @pytest.mark.parametrize("args, code, words", [
-    (["alerts", "--db", "{missing}"], 1, "数据库文件不存在"),
+    (["alerts", "--db", "{missing}"], 1, "不存在，程序没有新建它"),
     (["check", "--db", "{letter}"], 1, "不是督办 Desktop 的数据库"),
     (["alerts", "--bogus"], 2, "无法识别的参数"),
     (["demo"], 2, "缺少必需的参数"),

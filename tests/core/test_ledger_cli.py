@@ -66,4 +66,4 @@ def test_export_then_import_into_an_empty_database(sample, tmp_path):
     proc = run("import", "ledger", out, "--db", tmp_path / "empty.sqlite", check=0)
     assert "已导入 60 件督办事项" in proc.stdout
     proc = run("check", "--db", tmp_path / "empty.sqlite", check=0)
-    assert "规则检查:通过" in proc.stdout
+    assert "规则检查：通过" in proc.stdout

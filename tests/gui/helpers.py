@@ -39,3 +39,21 @@ def type_into(qtbot, widget, text: str) -> None:
     event.setCommitString(text)
     QApplication.sendEvent(target, event)
     qtbot.wait(1)
+
+
+def answer_file_dialogs(monkeypatch, answer) -> None:
+    """The program's file dialogs (ui/file_dialogs.py) are shown as built, and answered with
+    ``answer(dialog)`` (a path, or "" to cancel) instead of waiting for a person."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    def exec_(dialog):
+        chosen = answer(dialog)
+        if not chosen:
+            return QFileDialog.DialogCode.Rejected
+        dialog.setDirectory(str(Path(chosen).parent))
+        dialog.selectFile(Path(chosen).name)
+        return QFileDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QFileDialog, "exec", exec_)

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 from docx import Document
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from duban_desktop.domain import supervision
 from duban_desktop.ui.settings_store import ui_settings
 
-from .helpers import click, step_button
+from .helpers import answer_file_dialogs, click, step_button
 
 TODAY = dt.date.today()
 
@@ -27,11 +27,11 @@ def saving(monkeypatch, tmp_path):
     """The save dialog answers with a file in tmp_path; the 'open it now?' question says no."""
     asked = {}
 
-    def save(_parent, title, suggested, _filter):
-        asked["title"], asked["suggested"] = title, suggested
-        return str(tmp_path / "out" / asked.setdefault("name", "form.docx")), _filter
+    def save(dialog):
+        asked["title"], asked["suggested"] = dialog.windowTitle(), dialog.selectedFiles()[0]
+        return str(tmp_path / "out" / asked.setdefault("name", "form.docx"))
     (tmp_path / "out").mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save))
+    answer_file_dialogs(monkeypatch, save)
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.No))
     return asked
 

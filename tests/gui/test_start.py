@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from duban_desktop.db import NewerSchemaError, close_database, open_database
+from duban_desktop.db.lock import DatabaseInUseError
 from duban_desktop.db import backup as backups
 from duban_desktop.domain import supervision
 from duban_desktop.ui import start
@@ -69,9 +70,8 @@ def test_not_a_database_says_so_and_exits(tmp_path):
 
 HOLDER = """
 import sys, time
-from PySide6.QtCore import QLockFile
-lock = QLockFile(sys.argv[1] + ".lock")
-assert lock.tryLock(100)
+from duban_desktop.db import open_database
+open_database(sys.argv[1], role="window")
 print("locked", flush=True)
 time.sleep(30)
 """
@@ -80,28 +80,31 @@ time.sleep(30)
 def test_second_copy_is_told_and_may_read_only(qtbot, tmp_path, monkeypatch):
     path = tmp_path / "office.sqlite"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True,
-                              env=dict(os.environ))
+                              env=dict(os.environ, DUBAN_DATA_DIR=str(tmp_path / "data")))
     try:
         assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(DatabaseInUseError) as err:
+            open_database(path, role="window")
+        assert f"督办 Desktop 窗口（进程 {holder.pid}" in str(err.value)
         asked = []
 
         def question(_parent, _title, text, *args, **kwargs):
             asked.append(text)
             return QMessageBox.Open
         monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-        lock, read_only = start.acquire_lock(path)
-        assert lock is None and read_only
-        assert "另一个督办 Desktop 正在使用这个数据库" in asked[0]
+        assert start.ask_read_only(err.value)
+        assert "正在使用数据库" in asked[0] and "只读方式打开" in asked[0]
+        open_database(path, read_only=True, role="window")  # the holder's SQLite locks are alive
+        close_database()
         monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Close))
         with pytest.raises(SystemExit):
-            start.acquire_lock(path)
+            start.ask_read_only(err.value)
     finally:
         holder.kill()
         holder.wait()
         holder.stdout.close()
-    lock, read_only = start.acquire_lock(path)  # free again
-    assert lock is not None and not read_only
-    lock.unlock()
+    open_database(path, role="window")  # free again
+    close_database()
 
 
 def test_newer_database_offers_a_backup(qtbot, tmp_path, monkeypatch):

@@ -274,7 +274,7 @@ def test_restore_from_backup_in_the_window(qtbot, office, window, monkeypatch, t
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
     window.act_restore.trigger()
     assert len(window.register.model.ids) == 3
-    assert "恢复前的数据库另存为" in said[0]
+    assert "恢复前的数据库原样另存为" in said[0]
     assert len(backups.list_backups(tmp_path / "office.sqlite")) == 2  # the manual one and the copy aside
 
 
@@ -284,7 +284,7 @@ def test_check_database_in_the_window(qtbot, office, window, monkeypatch):
     said = []
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
     window.act_check.trigger()
-    assert "完整性检查:通过" in said[0] and "规则检查:通过" in said[0]
+    assert "完整性检查：通过" in said[0] and "规则检查：通过" in said[0]
 
 
 def test_tab_order_follows_the_form(qtbot, db):
