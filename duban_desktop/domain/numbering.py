@@ -71,7 +71,7 @@ class Jump(NamedTuple):
             where = f"远远超出{self.year}年现有的最大序号（{self.before}号）"
         else:
             where = f"远远超出{self.year}年的编号（这一年还没有编号）"
-        return f"编号“{number}”{where}，用了它，{self.year}年的下一个编号将变为 {self.next_seq}号"
+        return f"编号“{number}”{where}，用这个编号，{self.year}年的下一个编号将变为 {self.next_seq}号"
 
 
 def _fields(pattern: str) -> list[tuple[str, str]]:

@@ -293,6 +293,8 @@ class CheckPage(QWizardPage):
             text += f";以前已导入 {plan.duplicates} 件,将跳过"
         if plan.errors:
             text += f";<span style='color:#b00000'>有错误 <b>{plan.errors}</b> 行</span>"
+        if plan.jumps:
+            text += f"；<span style='color:#b00000'>有 <b>{len(plan.jumps)}</b> 个编号需要确认</span>"
         if plan.new_units:
             names = "、".join(plan.new_units[:12]) + ("等" if len(plan.new_units) > 12 else "")
             text += f"。<br>将新建 {len(plan.new_units)} 个单位:{names}"
@@ -309,7 +311,7 @@ class CheckPage(QWizardPage):
         self.skip.setVisible(plan.errors > 0)
         self.skip.setText(f"跳过有错误的 {plan.errors} 行,只导入其余的 {plan.to_import} 件")
         if plan.jumps:
-            self.jumps.setText("<span style='color:#b00000'>请核对编号："
+            self.jumps.setText("<span style='color:#b00000'>请核对下列编号，确认无误后才能导入：<br>"
                                + "<br>".join(str(jump) for jump in plan.jumps[:10])
                                + ("<br>……" if len(plan.jumps) > 10 else "") + "</span>")
             self.confirm_jumps.setText(f"我已核对，这 {len(plan.jumps)} 个编号无误，照样导入")
