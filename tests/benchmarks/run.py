@@ -27,6 +27,10 @@ the runs made side by side):
   notices   200 催办通知 in one Word document (io.forms.export_notices)
   memory    peak RSS of the real window with the register open and scrolled through
   import    an office's 10,000-row Excel ledger read and imported (bench_ledger.py)
+  exports   peak memory and time of `export notices --overdue`, `export bulletin` and
+            `export ledger`, each a child process, on the database and on a copy with
+            nearly every item overdue (bench_exports.py); goal: under 500 MB each
+  import_memory  peak memory of importing (bench_import_memory.py, when present)
   backup    the daily backup of the big database, and a first start of the day
   big       the start (as above) on the --big database; goal: under 5 s
 
@@ -58,7 +62,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PACKAGE = ROOT / "duban_desktop"
-SECTIONS = ["start", "search", "sort", "alerts", "export", "notices", "memory", "import", "backup", "big"]
+SECTIONS = ["start", "search", "sort", "alerts", "export", "notices", "memory", "import", "exports",
+            "import_memory", "backup", "big"]
+# sections measured by a module of their own that returns its table rows ("rows": each a
+# dict of measure, baseline, result, goal, met), from ``measure(db, folder, data_dir, args)``
+ROW_MODULES = {"exports": "bench_exports", "import_memory": "bench_import_memory"}
 # what the sample database is made by: a change here makes a new one
 GENERATOR = ["domain/demo.py", "db/bulk.py", "db/search.py", "db/models.py", "db/migrations.py"]
 
@@ -369,6 +377,31 @@ def measure_notices(db: Path, folder: Path, runs: int, count: int = 200) -> dict
         close_database()
 
 
+def measure_rows(name: str, db: Path, folder: Path, data_dir: Path, args) -> dict | None:
+    """The section ``name`` measured by its module (ROW_MODULES): ``measure(db, folder,
+    data_dir, args)``, which returns its table rows. For bench_import_memory, which has
+    ``measure_import_memory(folder, items=...)`` (case -> seconds, peak_mb, ...), the rows
+    are made here. None when the module is not there (yet)."""
+    import importlib
+
+    module_name = f"{__package__}.{ROW_MODULES[name]}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        say(f"  {ROW_MODULES[name]}.py is not there: {name} skipped")
+        return None
+    if hasattr(module, "measure"):
+        return module.measure(db, folder, data_dir, args)
+    cases = module.measure_import_memory(folder, items=args.items)
+    goal_mb, goal_s = getattr(module, "GOAL_MB", 500), getattr(module, "GOAL_S", 30)
+    return {"cases": cases, "rows": [
+        {"measure": f"peak memory of `import ledger --dry-run`: {case} ({r['size_kb']:,.0f} KB)", "baseline": "—",
+         "result": f"{r['peak_mb']:.0f} MB in {r['seconds']:.1f} s", "goal": f"under {goal_mb} MB and {goal_s} s",
+         "met": r["peak_mb"] < goal_mb and r["seconds"] < goal_s} for case, r in cases.items()]}
+
+
 def measure_import(folder: Path, rows: int, runs: int) -> dict:
     from .bench_ledger import measure_import as import_rows
 
@@ -460,6 +493,9 @@ def report(results: dict, args) -> tuple[str, list[dict]]:
         i = results["import"]
         row(f"import an office's Excel ledger of {args.rows:,} rows", "—", f"{median(i['total']):.2f} s",
             "seconds", None)
+    for name in ROW_MODULES:
+        if results.get(name):
+            rows.extend(results[name]["rows"])
     if "backup" in results:
         b = results["backup"]
         row(f"daily backup of the {b['items']:,}-item database ({b['size_mb']:.0f} MB), in the background "
@@ -528,6 +564,8 @@ def main(argv: list[str] | None = None) -> int:
         ("notices", lambda: measure_notices(db, work, args.repeat)),
         ("export", lambda: measure_export(db, work, max(1, min(args.repeat, 3)))),
         ("import", lambda: measure_import(work, args.rows, max(1, min(args.repeat, 3)))),
+        ("exports", lambda: measure_rows("exports", db, work, data_dir, args)),
+        ("import_memory", lambda: measure_rows("import_memory", db, work, data_dir, args)),
     ]
     for name, step in steps:
         wanted = name in args.sections or (name == "window" and ({"search", "sort"} & set(args.sections)))
