@@ -41,7 +41,16 @@ def setup_logging(level: int = logging.INFO, *, rotate: bool = True) -> Path | N
             root.addHandler(stream)
     root._duban_configured = True
     root._duban_log_file = path
+    sys.unraisablehook = _log_unraisable
     return path
+
+
+def _log_unraisable(info) -> None:
+    """An error Python cannot raise (a library's object cleaning up after a failed write,
+    such as zipfile's ``__del__`` on a full disk) goes to the log, never to the user's
+    console after the Chinese message that already said what happened."""
+    logging.getLogger("unraisable").warning(
+        "ignored in %r: %s: %s", info.object, getattr(info.exc_type, "__name__", info.exc_type), info.exc_value)
 
 
 def _rotating(path: Path) -> logging.Handler:

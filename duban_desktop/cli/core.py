@@ -134,6 +134,10 @@ def cmd_check(args) -> int:
     out("完整性检查：" + ("通过" if report.integrity == ["ok"] else "未通过：" + "；".join(report.integrity[:10])))
     out("外键检查：" + ("通过" if not report.foreign_key_problems else
                    "未通过：" + "；".join(report.foreign_key_problems[:10])))
+    out("触发器检查：" + ("通过" if not report.trigger_problems else "未通过：" + "；".join(report.trigger_problems)))
+    if report.reinstalled_triggers:
+        out("  打开数据库时发现以下触发器缺失或被改动，已重新安装：" + "、".join(report.reinstalled_triggers)
+            + "。在此期间变更记录可能被改动过，请核对。")
     out("规则检查：" + ("通过" if not rule_problems else f"发现 {len(rule_problems)} 个问题"))
     for problem in rule_problems:
         out(f"  - {problem}")
@@ -143,11 +147,11 @@ def cmd_check(args) -> int:
         out(f"备份：{len(found)} 份，位于 {backups.backup_dir_for(path)}")
         for info in found[:5]:
             out(f"  {info.taken_at:%Y-%m-%d %H:%M:%S}  {info.kind_label}  {info.path.name}")
-    ok = report.ok and not rule_problems
-    if not ok and report.integrity != ["ok"]:
+    ok = report.ok and not rule_problems and not report.reinstalled_triggers
+    if not ok and (report.integrity != ["ok"] or report.foreign_key_problems):
         out("检查未通过：数据库文件已损坏。可用 check --restore latest 从最近一次备份恢复（损坏的文件会原样另存一份）。")
     elif not ok:
-        out("检查未通过：数据库文件完好，上面列出的是数据中的问题，请逐条核对更正（不需要从备份恢复）。")
+        out("检查未通过：数据库文件完好，上面列出的问题请逐条核对更正（不需要从备份恢复）。")
     return 0 if ok else 1
 
 

@@ -31,6 +31,7 @@ from .errors import (
     NotADatabaseError,
     classify,
 )
+from .integrity import reinstall_missing_triggers
 from .migrations import create_current, migrate, read_version
 from .models import database
 
@@ -200,6 +201,9 @@ def _open_sqlite(path: Path, read_only: bool) -> pw.Database:
         db.connect(reuse_if_open=True)
         if not read_only:
             _bring_to_current(db, version, path)
+            reinstalled = reinstall_missing_triggers(db)
+            if reinstalled:
+                log.warning("reinstalled missing or altered triggers in %s: %s", path, "、".join(reinstalled))
     except DatabaseError:
         db.close()
         raise

@@ -206,8 +206,21 @@ def _from_code(code: int, path, detail: str) -> DatabaseError | None:
     if primary == _CANTOPEN:
         return _cannot_open(path)
     if primary == _IOERR and code != _IOERR_NOMEM:
-        return StorageIOError(path, detail)
+        # SQLite says "disk I/O error" for some writes that failed for want of space (the
+        # WAL index growing, a checkpoint): look at the disk before blaming it
+        return DiskFullError(path) if _disk_nearly_full(path) else StorageIOError(path, detail)
     return None
+
+
+def _disk_nearly_full(path, margin: int = 1 << 20) -> bool:
+    import shutil
+
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(Path(str(path)).parent).free < margin
+    except OSError:
+        return False
 
 
 def _read_only(path) -> DatabaseError:

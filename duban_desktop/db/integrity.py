@@ -129,3 +129,9 @@ def check_structure() -> StructureReport:
     else:
         report.integrity = ["ok"]
     return report
+
+
+def reinstalled_at_open() -> list[str]:
+    """The triggers put back when the open database was opened (to tell the user)."""
+    db = database.obj
+    return list(db.__dict__.get(_REINSTALLED, [])) if db is not None else []

@@ -161,9 +161,12 @@ class ProgramLock:
                 "since": dt.datetime.now().isoformat(timespec="seconds")}
         target = _holder_path(self.db_path)
         tmp = target.with_name(target.name + f".{os.getpid()}")
-        with contextlib.suppress(OSError):
+        try:
             tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, target)
+        except OSError:  # a full disk: the lock holds all the same, only its note is missing
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     def release(self) -> None:
         if self._lock.is_locked:

@@ -8,10 +8,10 @@ from ..db.models import (
     ConsultationSession,
     CoordinationCase,
     Feedback,
-    NumberSequence,
     SupervisionItem,
     Urge,
 )
+from . import numbering
 
 
 def problems() -> list[str]:
@@ -36,13 +36,7 @@ def problems() -> list[str]:
     urges = Urge.select(pw.fn.COUNT(Urge.id)).where(Urge.item == item.id)
     for row in item.select(item.id, item.number).where(item.urge_count != urges).limit(20):
         found.append(f"督办事项 {row.number} 的催办次数与催办记录不一致")
-    for series, model in (("supervision", SupervisionItem), ("coordination", CoordinationCase)):
-        used = (model.select(model.seq_year, pw.fn.MAX(model.seq)).where(model.seq.is_null(False))
-                .group_by(model.seq_year).tuples())
-        for year, top in used:
-            seq = NumberSequence.get_or_none(series=series, year=year)
-            if seq is None or seq.last < top:
-                found.append(f"{year}年的{'督办' if series == 'supervision' else '协调'}编号计数小于已用的最大序号 {top}")
+    found.extend(numbering.counter_problems())
     case = CoordinationCase
     sessions = ConsultationSession.select().where(ConsultationSession.case == case.id)
     for row in case.select(case.number).where(case.state == "closed", ~pw.fn.EXISTS(sessions)).limit(20):

@@ -83,18 +83,21 @@ def check_database(parent: QWidget) -> None:
         f"数据结构版本：{report.schema_version}",
         "完整性检查：" + ("通过" if report.integrity == ["ok"] else "未通过 " + "；".join(report.integrity[:5])),
         "外键检查：" + ("通过" if not report.foreign_key_problems else "未通过 " + "；".join(report.foreign_key_problems[:5])),
+        "触发器检查：" + ("通过" if not report.trigger_problems else "未通过 " + "；".join(report.trigger_problems[:5])),
         "规则检查：" + ("通过" if not problems else f"发现 {len(problems)} 个问题"),
     ] + [f"  · {p}" for p in problems[:15]]
     path = current_path()
     if path is not None:
         found = backups.list_backups(path)
         lines.append(f"备份：{len(found)} 份" + (f"，最近一次 {found[0].taken_at:%Y-%m-%d %H:%M}" if found else ""))
-    ok = report.ok and not problems
+    if report.reinstalled_triggers:
+        lines.append("打开数据库时已重新安装缺失或被改动的触发器：" + "、".join(report.reinstalled_triggers))
+    ok = report.ok and not problems and not report.reinstalled_triggers
     if ok:
         advice = ""
-    elif report.integrity != ["ok"]:
+    elif report.integrity != ["ok"] or report.foreign_key_problems:
         advice = "\n\n数据库文件已损坏：可以用“文件—从备份恢复”恢复到检查通过的备份（损坏的文件会原样另存一份）。"
     else:
-        advice = "\n\n数据库文件完好，上面列出的是数据中的问题，请逐条核对更正，不需要从备份恢复。"
+        advice = "\n\n数据库文件完好，上面列出的问题请逐条核对更正，不需要从备份恢复。"
     box = QMessageBox.information if ok else QMessageBox.warning
     box(parent, "检查数据库", "\n".join(lines) + advice)

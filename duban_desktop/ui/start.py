@@ -164,6 +164,18 @@ def welcome_if_new(window, read_only: bool) -> None:
         maybe_welcome(window)
 
 
+def tell_reinstalled_triggers(window) -> None:
+    """The change history's guard was missing or altered (someone used another tool on the
+    file): it was put back as the database opened; say so once."""
+    from ..db.integrity import reinstalled_at_open
+
+    names = reinstalled_at_open()
+    if names:
+        _widgets().QMessageBox.warning(
+            window, APP_NAME, "打开数据库时发现以下触发器缺失或被改动（可能有人用其他工具改过数据库文件），"
+            f"已重新安装：{'、'.join(names)}。\n\n在此期间变更记录可能被改动过，请用“工具—检查数据库”核对。")
+
+
 class _FirstPaint(QObject):
     """Calls ``done`` once, from the event loop, right after the window's first paint
     (or after ``FALLBACK_MS`` if it is never painted, e.g. started minimised)."""
@@ -265,6 +277,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         if path is not None and not read_only:
             window._duban_backup = daily_backup_in_background(path)
         window.finish_start()
+        tell_reinstalled_triggers(window)
         welcome_if_new(window, read_only)
 
     window._duban_first_paint = _FirstPaint(window, shown)

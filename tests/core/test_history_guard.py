@@ -110,3 +110,30 @@ def test_migrated_databases_have_every_trigger_as_defined(tmp_path, version):
         assert check_structure().trigger_problems == []
     finally:
         close_database()
+
+
+def test_check_says_a_dropped_guard_was_put_back_then_passes(tmp_path, data_dir):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "office.sqlite"
+    env = dict(os.environ, DUBAN_DATA_DIR=str(data_dir))
+
+    def check():
+        return subprocess.run([sys.executable, "-m", "duban_desktop", "check", "--db", str(path)],
+                              capture_output=True, text=True, env=env, timeout=60)
+    subprocess.run([sys.executable, "-m", "duban_desktop", "demo", "--db", str(path), "--items", "5",
+                    "--cases", "0"], check=True, capture_output=True, env=env)
+    assert check().returncode == 0
+    conn = sqlite3.connect(path)  # the sqlite3 tool, as someone at the office might
+    conn.execute("DROP TRIGGER change_log_no_update")
+    conn.commit()
+    conn.close()
+    first = check()
+    assert first.returncode == 1
+    assert "已重新安装" in first.stdout and "变更记录" in first.stdout
+    assert "从备份恢复" not in first.stdout
+    again = check()
+    assert again.returncode == 0, again.stdout
+    assert "触发器检查：通过" in again.stdout
