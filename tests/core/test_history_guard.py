@@ -133,7 +133,7 @@ def test_check_says_a_dropped_guard_was_put_back_then_passes(tmp_path, data_dir)
     first = check()
     assert first.returncode == 1
     assert "已重新安装" in first.stdout and "变更记录" in first.stdout
-    assert "从备份恢复" not in first.stdout
+    assert "check --restore" not in first.stdout and "不需要从备份恢复" in first.stdout
     again = check()
     assert again.returncode == 0, again.stdout
     assert "触发器检查：通过" in again.stdout
