@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -48,6 +47,7 @@ from ..io.ledger_import import (
     read_ledger,
     reread,
 )
+from . import file_dialogs
 from .tasks import run_task
 
 PREVIEW_ROWS = 8
@@ -102,7 +102,7 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
 
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择台账文件", self.path.text(), FILE_FILTER)
+        path = file_dialogs.open_file_name(self, "选择台账文件", self.path.text(), FILE_FILTER)
         if path:
             self.path.setText(path)
             self._load(lambda progress: read_ledger(path))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QWizard
+from PySide6.QtWidgets import QWizard
 
 from duban_desktop.db.models import SupervisionItem
 from duban_desktop.ui.import_wizard import ImportWizard, open_import_wizard
 
 from ..core.test_ledger_import import office_ledger
+from .helpers import answer_file_dialogs
 
 pytestmark = pytest.mark.gui
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def wizard(qtbot, db, dialogs, monkeypatch, tmp_path):
     path = office_ledger(tmp_path / "原台账.xlsx")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    answer_file_dialogs(monkeypatch, lambda _dialog: str(path))
     wiz = ImportWizard()
     qtbot.addWidget(wiz)
     wiz.show()
@@ -77,7 +78,7 @@ def test_choose_correct_check_and_import(qtbot, wizard, dialogs):
 def test_a_file_that_cannot_be_read_is_explained(qtbot, db, dialogs, monkeypatch, tmp_path):
     bad = tmp_path / "旧台账.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))
+    answer_file_dialogs(monkeypatch, lambda _dialog: str(bad))
     wiz = ImportWizard()
     qtbot.addWidget(wiz)
     wiz.show()

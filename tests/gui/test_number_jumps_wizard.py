@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QWizard
+from PySide6.QtWidgets import QWizard
 
 from duban_desktop.db.models import SupervisionItem
 from duban_desktop.domain import numbering
 from duban_desktop.ui.import_wizard import ImportWizard
 
 from ..core.test_number_safety import _ledger
-from .helpers import click
+from .helpers import answer_file_dialogs, click
 
 pytestmark = pytest.mark.gui
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def wizard(qtbot, db, dialogs, monkeypatch, tmp_path):
     path = _ledger(tmp_path / "台账.xlsx", ["催字〔2026〕1号", "催字〔2026〕2号", "催字〔2026〕1200号"])
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    answer_file_dialogs(monkeypatch, lambda _dialog: str(path))
     wiz = ImportWizard()
     qtbot.addWidget(wiz)
     wiz.show()
