@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from ..db import current_path
+from ..db.lock import is_live_file
 from ..domain.errors import DomainError
 from ..oserrors import describe
 
@@ -45,10 +47,19 @@ def safe_filename(name: str, max_len: int = 120) -> str:
     return cleaned
 
 
+def refuse_live_database(path: Path | str) -> None:
+    """A file the user names for an export or an import must not be one of the open
+    database's files: writing over it would destroy the register, and even opening it in
+    this process would drop SQLite's locks on it (db/lock.py)."""
+    if is_live_file(path, current_path()):
+        raise FileError(f"“{path}”是程序正在使用的数据库文件，不能用作导出或导入的文件。请换一个文件名。")
+
+
 def atomic_write(dest: Path | str, write: Callable[[Path], None]) -> Path:
     """Call ``write(temp_path)``, then move the finished file onto ``dest``."""
     dest = Path(dest).expanduser()
     folder = dest.parent
+    refuse_live_database(dest)
     if dest.is_dir():
         raise FileError(f"“{dest}”是一个文件夹,请给出要保存的文件名。")
     if not folder.is_dir():

@@ -150,3 +150,16 @@ def test_a_dialog_refuses_the_live_database_as_a_file_to_open_or_save(qtbot, off
     assert file_dialogs.open_file_name(None, "选择台账文件", str(tmp_path), "Excel 工作簿 (*.xlsx)") == ""
     assert len(said) == 2 and "程序正在使用的数据库文件" in said[0]
     assert lock_alive(office) is True
+
+
+def test_an_export_or_a_read_refuses_the_live_database(office, tmp_path):
+    from duban_desktop.io import ledger_export
+    from duban_desktop.io.files import FileError, refuse_live_database
+
+    before = office.stat().st_size
+    with pytest.raises(FileError, match="程序正在使用的数据库文件"):
+        ledger_export.export_ledger(office)
+    with pytest.raises(FileError):
+        refuse_live_database(str(office) + "-shm")
+    refuse_live_database(tmp_path / "台账.xlsx")  # any other file is fine
+    assert office.stat().st_size == before and lock_alive(office) is True

@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from duban_desktop.db import NewerSchemaError, close_database, open_database
-from duban_desktop.db.lock import DatabaseInUseError
 from duban_desktop.db import backup as backups
+from duban_desktop.db.lock import DatabaseInUseError
 from duban_desktop.domain import supervision
 from duban_desktop.ui import start
 
