@@ -163,3 +163,30 @@ def test_an_export_or_a_read_refuses_the_live_database(office, tmp_path):
         refuse_live_database(str(office) + "-shm")
     refuse_live_database(tmp_path / "台账.xlsx")  # any other file is fine
     assert office.stat().st_size == before and lock_alive(office) is True
+
+
+def test_an_urge_waits_for_a_long_import_with_a_visible_line(qtbot, window, db, monkeypatch):
+    """Another writer holds the database (an import in the wizard, a backup): the urge
+    waits, the status bar says so and the window keeps painting, then the urge is saved."""
+    import threading
+
+    from duban_desktop.db import connection, current_path
+    from duban_desktop.db.models import Urge
+
+    from ..factories import item as make_item
+
+    item = make_item()
+    other = sqlite3.connect(current_path(), isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    shown = []
+    window.statusBar().messageChanged.connect(shown.append)
+    threading.Timer(1.5, lambda: other.execute("COMMIT")).start()
+    connection.set_busy_waiter(window.show_waiting)
+    try:
+        supervision.urge(item.id, method="phone", content="等导入结束")
+    finally:
+        connection.set_busy_waiter(None)
+        other.close()
+    assert any(text.startswith("正在等待另一项操作") for text in shown), shown
+    assert window.statusBar().currentMessage() == ""
+    assert Urge.select().where(Urge.content == "等导入结束").count() == 1
