@@ -190,3 +190,16 @@ def test_an_urge_waits_for_a_long_import_with_a_visible_line(qtbot, window, db, 
     assert any(text.startswith("正在等待另一项操作") for text in shown), shown
     assert window.statusBar().currentMessage() == ""
     assert Urge.select().where(Urge.content == "等导入结束").count() == 1
+
+
+def test_writing_commands_refuse_while_the_window_has_the_database(office, tmp_path, data_dir):
+    from duban_desktop.db import backup as backups
+
+    backups.take_backup(office, "manual")
+    before = SupervisionItem.select().count()
+    for args in (["demo", "--items", "5"], ["check", "--restore", "latest"]):
+        proc = cli(*args, "--db", office, data_dir=data_dir)
+        assert proc.returncode == 1, proc.stdout
+        assert "督办 Desktop 窗口" in proc.stderr and "正在使用数据库" in proc.stderr, proc.stderr
+    assert SupervisionItem.select().count() == before
+    assert [b.kind for b in backups.list_backups(office)] == ["manual"]  # nothing set aside either

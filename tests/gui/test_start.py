@@ -12,7 +12,7 @@ import time
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from duban_desktop.db import NewerSchemaError, close_database, open_database
+from duban_desktop.db import DamagedDatabaseError, NewerSchemaError, close_database, open_database
 from duban_desktop.db import backup as backups
 from duban_desktop.db.lock import DatabaseInUseError
 from duban_desktop.domain import supervision
@@ -133,6 +133,39 @@ def test_newer_database_offers_a_backup(qtbot, tmp_path, monkeypatch):
     assert start.offer_way_out(path, err.value) == path
     assert "更新版本" in shown[0]
     open_database(path)
+    try:
+        assert supervision.find_by_number(f"催字〔{time.localtime().tm_year}〕1号").title == "备份里的事项"
+    finally:
+        close_database()
+
+
+def test_a_damaged_database_is_restored_from_the_window(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "office.sqlite"
+    open_database(path)
+    supervision.register_item(title="备份里的事项", lead_unit="县财政局", responsible_person="吴晓燕",
+                              source="document", deadline_workdays=10)
+    close_database()
+    backups.take_backup(path, "daily")
+    data = bytearray(path.read_bytes())
+    data[0:100] = b"\xde\xad" * 50  # the header overwritten
+    path.write_bytes(bytes(data))
+    with pytest.raises(DamagedDatabaseError) as err:
+        open_database(path)
+    assert "已损坏" in str(err.value) and "从备份恢复" in str(err.value)
+
+    told = []
+
+    def exec_(box):
+        [b for b in box.buttons() if b.text().startswith("从备份恢复")][0].click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: (a[3][0], True)))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text, *a: told.append(text)))
+    assert start.offer_way_out(path, err.value) == path
+    assert "原样另存为" in told[0]
+    aside = [b for b in backups.list_backups(path) if b.kind == "before-restore"]
+    assert aside and aside[0].path.read_bytes() == bytes(data)
+    open_database(path, role="window")
     try:
         assert supervision.find_by_number(f"催字〔{time.localtime().tm_year}〕1号").title == "备份里的事项"
     finally:
