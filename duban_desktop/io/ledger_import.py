@@ -20,13 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import warnings
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
@@ -43,6 +40,7 @@ from ..domain.importing import (
 from ..oserrors import describe
 from .files import Cancelled, FileError
 from .ledger_columns import LEDGER_COLUMNS, LEDGER_SHEET
+from .untrusted_xlsx import Merge, Sheet, UntrustedBook
 
 SEQ = "_seq"  # the 序号 column: recognised, never imported
 SCAN_ROWS = 30  # where to look for the header row
@@ -182,7 +180,6 @@ class LedgerFile:
     rows: list[tuple[int, list]]  # (row number in the file, cell values by column)
     skipped: list[tuple[int, str]]  # (row number, why): section, total, note rows
     notices: list[str]
-    _book: object = field(default=None, repr=False)
 
     @property
     def data_rows(self) -> int:
@@ -228,31 +225,23 @@ def _date_cell(value):
 # ------------------------------------------------------------------ reading the file
 
 
-def _open(path: Path):
+def _open(path: Path) -> UntrustedBook:
     suffix = path.suffix.lower()
     if suffix in (".xls", ".et", ".ett"):
-        kind = "Excel 97-2003 工作簿(.xls)" if suffix == ".xls" else "WPS 表格文件(.et)"
-        raise FileError(f"“{path.name}”是{kind},程序读不了这种旧格式。请在 Excel 或 WPS 中打开它,"
-                        "“另存为”Excel 工作簿(*.xlsx)后再导入。")
+        kind = "Excel 97-2003 工作簿（.xls）" if suffix == ".xls" else "WPS 表格文件（.et）"
+        raise FileError(f"“{path.name}”是{kind}，程序读不了这种旧格式。请在 Excel 或 WPS 中打开它，"
+                        "“另存为”Excel 工作簿（*.xlsx）后再导入。")
     if suffix in (".csv", ".txt"):
-        raise FileError(f"“{path.name}”不是 Excel 工作簿。请在 Excel 或 WPS 中打开它,"
-                        "“另存为”Excel 工作簿(*.xlsx)后再导入。")
+        raise FileError(f"“{path.name}”不是 Excel 工作簿。请在 Excel 或 WPS 中打开它，"
+                        "“另存为”Excel 工作簿（*.xlsx）后再导入。")
     if not path.exists():
         raise FileError(f"找不到文件“{path}”。")
     if path.is_dir():
-        raise FileError(f"“{path}”是一个文件夹,请选择台账文件(.xlsx)。")
+        raise FileError(f"“{path}”是一个文件夹，请选择台账文件（.xlsx）。")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # WPS files: unknown extensions, no default style
-            return load_workbook(path, data_only=True, keep_links=False, rich_text=False)
+        return UntrustedBook(path)  # checked part by part, bounded: see io.untrusted_xlsx
     except OSError as exc:
         raise FileError(describe(exc, path)) from exc
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError) as exc:
-        raise FileError(f"“{path.name}”不是有效的 Excel 工作簿(.xlsx),或已损坏、已加密。"
-                        "请在 Excel 或 WPS 中打开它,去掉密码后“另存为”.xlsx 再导入。") from exc
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on odd files
-        raise FileError(f"无法读取“{path.name}”:{exc}。请在 Excel 或 WPS 中打开它,"
-                        "“另存为”Excel 工作簿(*.xlsx)后再试。") from exc
 
 
 def _cell_text(value) -> str:
@@ -263,11 +252,8 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _grid(ws, first: int, last: int, width: int) -> list[list]:
-    rows = []
-    for values in ws.iter_rows(min_row=first, max_row=last, max_col=width, values_only=True):
-        rows.append(list(values))
-    return rows
+def _grid(ws: Sheet, first: int, last: int, width: int) -> list[list]:
+    return list(ws.rows(first, last, width))
 
 
 def _score(texts: list[str]) -> tuple[int, bool]:
@@ -277,35 +263,32 @@ def _score(texts: list[str]) -> tuple[int, bool]:
     return len(fields), key
 
 
-def _merged_fill(ws, first_data_row: int) -> dict[tuple[int, int], object]:
-    """Values of vertically merged cells, copied into every row they cover (1-based)."""
-    fill: dict[tuple[int, int], object] = {}
-    for rng in ws.merged_cells.ranges:
-        if rng.max_row <= rng.min_row or rng.max_row < first_data_row:
-            continue
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for row in range(max(rng.min_row, first_data_row), rng.max_row + 1):
-            fill[(row, rng.min_col)] = value
-    return fill
+def _down_merges(ws: Sheet, first_data_row: int) -> dict[int, list[Merge]]:
+    """Vertically merged ranges reaching the data, by their first row (clipped to the data
+    area by the scan, so filling them never goes past the rows that hold values)."""
+    starts: dict[int, list[Merge]] = {}
+    for rng in ws.merged:
+        if rng.max_row > rng.min_row and rng.max_row >= first_data_row:
+            starts.setdefault(rng.min_row, []).append(rng)
+    return starts
 
 
-def _wide_merges(ws, width: int) -> set[int]:
+def _wide_merges(ws: Sheet, width: int) -> set[int]:
     """Rows holding one cell merged across most of the table (section titles)."""
     rows = set()
-    for rng in ws.merged_cells.ranges:
+    for rng in ws.merged:
         if rng.min_row == rng.max_row and rng.max_col - rng.min_col + 1 >= max(3, width // 2):
             rows.add(rng.min_row)
     return rows
 
 
-def _sheet_width(ws) -> int:
-    return min(max(ws.max_column or 1, 1), 80)
+def _sheet_width(ws: Sheet) -> int:
+    return max(ws.max_column, 1)  # the scan refuses a value beyond MAX_COLUMNS
 
 
-def _detect_header(ws, width: int) -> tuple[int, int] | None:
+def _detect_header(ws: Sheet, width: int) -> tuple[int, int] | None:
     """(header row, rows it takes) — the row naming most known fields."""
-    last = min(ws.max_row or 1, SCAN_ROWS)
-    grid = _grid(ws, 1, last, width)
+    grid = _grid(ws, 1, SCAN_ROWS, width)
     best, best_row = (0, False), None
     for offset, values in enumerate(grid):
         score = _score([_cell_text(v) for v in values])
@@ -316,7 +299,7 @@ def _detect_header(ws, width: int) -> tuple[int, int] | None:
     rows = 1
     if best_row < len(grid):
         below = [_cell_text(v) for v in grid[best_row]]  # the row after the header
-        spans = any(r.min_row == best_row and r.max_row > best_row for r in ws.merged_cells.ranges)
+        spans = any(r.min_row == best_row and r.max_row > best_row for r in ws.merged)
         looks_header = all(not isinstance(v, (int, float, dt.date)) or isinstance(v, bool)
                            for v in grid[best_row] if v is not None)
         if spans and looks_header and _score(below)[0] >= 1:
@@ -324,17 +307,20 @@ def _detect_header(ws, width: int) -> tuple[int, int] | None:
     return best_row, rows
 
 
-def _headers(ws, header_row: int, header_rows: int, width: int) -> list[str]:
-    top = _grid(ws, header_row, header_row, width)[0]
+def _headers(ws: Sheet, header_row: int, header_rows: int, width: int) -> list[str]:
     # a header merged across columns: the text belongs to each column it covers
+    spans = [r for r in ws.merged if r.min_row <= header_row <= r.max_row and r.max_col > r.min_col]
+    top_row = min([header_row] + [r.min_row for r in spans])
+    grid = _grid(ws, top_row, header_row + 1, width)
+    grid += [[None] * width] * (header_row + 2 - top_row - len(grid))
     across = {}
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row <= header_row <= rng.max_row and rng.max_col > rng.min_col:
-            value = ws.cell(rng.min_row, rng.min_col).value
-            for col in range(rng.min_col, rng.max_col + 1):
-                across[col] = value
+    for rng in spans:
+        value = grid[rng.min_row - top_row][rng.min_col - 1] if rng.min_col <= width else None
+        for col in range(rng.min_col, rng.max_col + 1):
+            across[col] = value
+    top = grid[header_row - top_row]
+    below = grid[header_row + 1 - top_row] if header_rows == 2 else [None] * width
     names = []
-    below = _grid(ws, header_row + 1, header_row + 1, width)[0] if header_rows == 2 else [None] * width
     for index in range(width):
         parent = _cell_text(top[index] if top[index] is not None else across.get(index + 1))
         child = _cell_text(below[index]) if index < len(below) else ""
@@ -371,13 +357,13 @@ def _default_mapping(columns: list[SourceColumn]) -> tuple[dict[int, str], list[
     return mapping, notes
 
 
-def _pick_sheet(wb, wanted: str | None):
+def _pick_sheet(wb: UntrustedBook, wanted: str | None) -> Sheet:
     if wanted:
         if wanted not in wb.sheetnames:
-            raise FileError(f"文件中没有名为“{wanted}”的工作表。现有:{'、'.join(wb.sheetnames)}。")
-        return wb[wanted]
+            raise FileError(f"文件中没有名为“{wanted}”的工作表。现有：{'、'.join(wb.sheetnames)}。")
+        return wb.sheet(wanted)
     if LEDGER_SHEET in wb.sheetnames:
-        return wb[LEDGER_SHEET]
+        return wb.sheet(LEDGER_SHEET)
     best, best_ws = None, None
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
@@ -388,14 +374,29 @@ def _pick_sheet(wb, wanted: str | None):
         score = _score([_cell_text(v) for v in _grid(ws, found[0], found[0], _sheet_width(ws))[0]])
         if best is None or score > best:
             best, best_ws = score, ws
-    return best_ws or wb.active or wb.worksheets[0]
+    ws = best_ws or wb.active
+    if ws is None:
+        raise FileError(f"“{wb.name}”中没有表格，只有图表。请选择台账文件。")
+    return ws
 
 
 def read_ledger(path: Path | str, *, sheet: str | None = None, header_row: int | None = None,
-                book=None) -> LedgerFile:
-    """Read a ledger sheet: find its header and columns, collect its data rows."""
+                book: UntrustedBook | None = None) -> LedgerFile:
+    """Read a ledger sheet: find its header and columns, collect its data rows.
+
+    The workbook is checked and read within limits (``io.untrusted_xlsx``) and closed again,
+    unless an open ``book`` is given.
+    """
     path = Path(path).expanduser()
     wb = book or _open(path)
+    try:
+        return _read(path, wb, sheet, header_row)
+    finally:
+        if book is None:
+            wb.close()
+
+
+def _read(path: Path, wb: UntrustedBook, sheet: str | None, header_row: int | None) -> LedgerFile:
     ws = _pick_sheet(wb, sheet)
     width = _sheet_width(ws)
     if header_row is None:
@@ -405,7 +406,7 @@ def read_ledger(path: Path | str, *, sheet: str | None = None, header_row: int |
                             "“完成时限”这样的列名)。请检查是否选对了工作表,或在表头行写上列名。")
         header_row, header_rows = found
     else:
-        if not 1 <= header_row <= max(ws.max_row or 1, 1):
+        if not 1 <= header_row <= max(ws.max_row, 1):
             raise FileError(f"表头行号 {header_row} 超出了表格的范围(共 {ws.max_row} 行)。")
         header_rows = 1
     headers = _headers(ws, header_row, header_rows, width)
@@ -416,20 +417,26 @@ def read_ledger(path: Path | str, *, sheet: str | None = None, header_row: int |
                for i in range(width)]
     mapping, notes = _default_mapping(columns)
     first = header_row + header_rows
-    fill = _merged_fill(ws, first)
+    starts = _down_merges(ws, first)
     wide = _wide_merges(ws, width)
     seq_cols = [i for i, f in mapping.items() if f == SEQ]
     rows: list[tuple[int, list]] = []
     skipped: list[tuple[int, str]] = []
     empty_run = 0
     header_norm = [normalize_header(h) for h in headers]
-    for number, values in enumerate(ws.iter_rows(min_row=first, max_col=width, values_only=True),
-                                    start=first):
-        values = list(values)
-        if fill:
-            for col in range(width):
-                if (number, col + 1) in fill and values[col] in (None, ""):
-                    values[col] = fill[(number, col + 1)]
+    filling: dict[int, tuple[object, int]] = {}  # column -> (value of a merged range, its last row)
+    top = min([first, *starts])
+    for number, values in enumerate(ws.rows(top, None, width), start=top):
+        for rng in starts.get(number, ()):  # vertically merged cells: the value in every row
+            if rng.min_col <= width:
+                filling[rng.min_col - 1] = (values[rng.min_col - 1], rng.max_row)
+        for col, (value, until) in list(filling.items()):
+            if number > until:
+                del filling[col]
+            elif values[col] in (None, ""):
+                values[col] = value
+        if number < first:
+            continue
         texts = [_cell_text(v) for v in values]
         filled = [i for i, t in enumerate(texts) if t]
         if not filled:
@@ -468,14 +475,14 @@ def read_ledger(path: Path | str, *, sheet: str | None = None, header_row: int |
         kinds = sorted({why.split("“")[0] for _, why in skipped})
         notices.append(f"跳过了 {len(skipped)} 行不是事项的行({'、'.join(kinds)}),"
                        f"如第 {skipped[0][0]} 行({skipped[0][1]})。")
-    return LedgerFile(path, list(wb.sheetnames), ws.title, header_row, header_rows, columns, mapping,
-                      rows, skipped, notices, wb)
+    return LedgerFile(path, wb.sheetnames, ws.title, header_row, header_rows, columns, mapping,
+                      rows, skipped, notices)
 
 
 def reread(ledger: LedgerFile, *, sheet: str | None = None, header_row: int | None = None) -> LedgerFile:
-    """The same file with another sheet or header row (the workbook is not read again)."""
-    return read_ledger(ledger.path, sheet=sheet or ledger.sheet, header_row=header_row,
-                       book=ledger._book)
+    """The same file with another sheet or header row (read again: the file is not kept open,
+    so the office can go on editing it in Excel or WPS)."""
+    return read_ledger(ledger.path, sheet=sheet or ledger.sheet, header_row=header_row)
 
 
 # ------------------------------------------------------------------ plan and import

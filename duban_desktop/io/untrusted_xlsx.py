@@ -1,0 +1,516 @@
+"""Reading a workbook the office did not make: bounded by construction (issue 15).
+
+    with UntrustedBook(path) as book:            # the package is checked; FileError if refused
+        sheet = book.sheet("2026年督办事项")       # its XML is scanned once, before openpyxl reads it
+        for values in sheet.rows(1, 30, width):  # openpyxl read-only, decoded, padded to width
+            ...
+        sheet.merged                             # merged ranges, clipped to the data area
+
+Before openpyxl builds anything, the zip is inspected (number of parts, each part's size
+and compression ratio: zip bombs) and every XML part is probed with a streaming parser
+that loads no DTD and resolves no entity (a DTD is refused: Excel and WPS never write
+one). A worksheet is scanned the same way before its rows are read: the rows, columns and
+cells that hold a value, the length of each text, the XML one row takes, the merged
+ranges. openpyxl then reads the values in read-only mode (which never expands merged
+cells: a 4.9 KB file with ``<mergeCell ref="A3:XFD1048576"/>`` made the full mode allocate
+23.7 GB); merged ranges are clipped here to the cells that hold values.
+
+Excel's escapes ``_xHHHH_`` in strings (OOXML ST_Xstring: ``_x000D_`` is a carriage
+return, ``_x005F_`` an underscore) are decoded; the characters no document may hold
+(``_x0001_``) are dropped, and line ends normalised, by the rule of ``domain.text``.
+openpyxl 3.1 decodes none of them, and removes ``x005F_`` from shared strings only: those
+strings are read again here from their raw text, so every string is decoded once.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from lxml import etree
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+
+from ..domain.text import strip_illegal
+from .files import FileError
+
+MiB = 1024 * 1024
+# Limits no office ledger reaches, that keep a read under 500 MB and 30 s. A 100,000-row
+# ledger of our own export: 2.7 million cells over 27 columns, a 185 MB worksheet XML
+# compressed 12.7 times, at most a few KB of XML a row.
+MAX_ROWS = 200_000  # the last row holding a value
+MAX_COLUMNS = 100  # the last column holding a value
+MAX_CELLS = 3_000_000  # cells holding a value, in one sheet
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_MERGES = 200_000  # merged ranges in one sheet
+MAX_SHARED_STRINGS = 1_000_000
+MAX_PARTS = 10_000  # files inside the zip
+MAX_SHEET_BYTES = 512 * MiB  # one worksheet's XML, uncompressed (read as a stream)
+MAX_STRINGS_BYTES = 128 * MiB  # the shared strings (kept in memory by openpyxl)
+MAX_TREE_BYTES = 16 * MiB  # any other XML part (openpyxl reads some of them whole)
+MAX_TOTAL_BYTES = 1024 * MiB  # all parts, uncompressed
+MAX_ELEMENT_BYTES = 2 * MiB  # XML of one row, or between two rows, or before the sheet data
+MAX_RATIO, RATIO_FROM = 200, 10 * MiB  # compression ratio of a part larger than RATIO_FROM
+EXCEL_COLUMNS = 16_384  # cells in one row, as Excel has (XFD)
+CHUNK = 16 * 1024  # a row of more than one chunk has its cells checked one by one
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHEET_ROOTS = {"worksheet", "dialogsheet", "macrosheet"}
+# parts openpyxl's read-only mode never opens, which may grow large in an office's file
+_UNREAD_ROOTS = {"pivotCacheRecords", "pivotCacheDefinition", "pivotTableDefinition", "calcChain",
+                 "comments", "externalLink", "queryTable"}
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def decode_escapes(text: str) -> str:
+    """Excel's ``_xHHHH_`` escapes decoded; characters no document may hold dropped."""
+    if "_x" not in text:
+        return text
+    return strip_illegal(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
+
+
+class Merge(NamedTuple):
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+def _damaged(name: str) -> FileError:
+    return FileError(f"“{name}”不是有效的 Excel 工作簿（.xlsx），或已损坏、已加密。"
+                     "请在 Excel 或 WPS 中打开它，去掉密码后“另存为”Excel 工作簿（*.xlsx）再导入。")
+
+
+def _odd(name: str, what: str) -> FileError:
+    return FileError(f"文件“{name}”{what}，不像 Excel 或 WPS 保存的工作簿，为安全起见不导入。"
+                     "请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（*.xlsx）后再导入。")
+
+
+def _mb(size: int) -> str:
+    return f"{size / MiB:.0f} MB" if size >= MiB else f"{size / 1024:.0f} KB"
+
+
+def _zip_entries(path: Path) -> int | None:
+    """Entries the zip's end record announces (None: no end record, not a zip)."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 65_557))  # the end record and a comment of at most 64 KB
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return None
+    return struct.unpack("<H", tail[at + 10:at + 12])[0]
+
+
+class _Feed:
+    """A zip part fed to an lxml pull parser in chunks; knows how many bytes went in."""
+
+    def __init__(self, zf: zipfile.ZipFile, part: str, tags=None):
+        self.src = zf.open(part)
+        self.parser = etree.XMLPullParser(events=("start", "end"), tag=tags, resolve_entities=False,
+                                          load_dtd=False, no_network=True, huge_tree=False)
+        self.fed = 0
+        self.root = None
+
+    def events(self) -> Iterator[tuple[str, etree._Element]]:
+        """(event, element) for the tags asked for; a DTD is refused on the first element."""
+        try:
+            while True:
+                data = self.src.read(CHUNK)
+                if data:
+                    self.fed += len(data)
+                    self.parser.feed(data)
+                else:
+                    self.parser.close()
+                for event, element in self.parser.read_events():
+                    if self.root is None:
+                        self.root = element
+                        if element.getroottree().docinfo.doctype:
+                            raise _DtdFound
+                    yield event, element
+                if not data:
+                    return
+                yield "chunk", None
+        finally:
+            self.src.close()
+
+
+class _DtdFound(Exception):
+    pass
+
+
+class SheetScan(NamedTuple):
+    max_row: int  # the last row holding a value (0: none)
+    max_column: int
+    cells: int
+    merges: list[Merge]  # clipped to the rows and columns holding values
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class UntrustedBook:
+    """A workbook checked part by part, then opened by openpyxl in read-only mode."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        try:
+            entries = _zip_entries(path)
+            if entries is None:
+                raise _damaged(self.name)
+            if entries >= min(MAX_PARTS, 0xFFFF):
+                raise _odd(self.name, f"里有 {entries} 个部件，超过上限 {MAX_PARTS} 个")
+            self.zip = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise _damaged(self.name) from exc
+        self._fh = None
+        try:
+            self._raw_strings = self._check_parts()
+            self._fh = path.open("rb")  # a file object: openpyxl does not judge by the name
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # WPS files: unknown extensions, no default style
+                self.wb = load_workbook(self._fh, read_only=True, data_only=True, keep_links=False,
+                                        rich_text=False)
+        except BaseException as exc:
+            self.zip.close()
+            if self._fh is not None:
+                self._fh.close()
+            if isinstance(exc, (FileError, OSError, MemoryError)) or not isinstance(exc, Exception):
+                raise
+            raise _damaged(self.name) from exc  # openpyxl raises many kinds on odd files
+        self._sheets: dict[str, Sheet] = {}
+        self._fix_shared_strings()
+
+    # -------------------------------------------------------------- the package
+
+    def _check_parts(self) -> dict[int, str]:
+        """Checks the zip and every XML part; scans every worksheet (openpyxl's read-only mode
+        parses a whole worksheet on opening when it has no ``<dimension>``)."""
+        infos = self.zip.infolist()
+        if len(infos) > MAX_PARTS:
+            raise _odd(self.name, f"里有 {len(infos)} 个部件，超过上限 {MAX_PARTS} 个")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise _odd(self.name, f"解压后有 {_mb(total)}，超过导入上限 {_mb(MAX_TOTAL_BYTES)}")
+        raw_strings: dict[int, str] = {}
+        sheets = []
+        for info in infos:
+            if info.file_size > MAX_SHEET_BYTES:
+                raise _odd(self.name, f"中的“{info.filename}”解压后有 {_mb(info.file_size)}，"
+                                      f"超过导入上限 {_mb(MAX_SHEET_BYTES)}")
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_FROM and ratio > MAX_RATIO:
+                raise _odd(self.name, f"中的“{info.filename}”压缩了 {ratio:.0f} 倍（{_mb(info.compress_size)}"
+                                      f"解压成 {_mb(info.file_size)}），超过上限 {MAX_RATIO} 倍，像是“压缩炸弹”")
+            if info.filename.lower().endswith(_XML_SUFFIXES) and not info.is_dir():
+                root = self._probe(info)
+                if root == "sst":
+                    raw_strings = self._check_strings(info)
+                elif root in _SHEET_ROOTS:
+                    sheets.append(info.filename)
+                elif root not in _UNREAD_ROOTS and info.file_size > MAX_TREE_BYTES:
+                    raise _odd(self.name, f"中的“{info.filename}”有 {_mb(info.file_size)}，"
+                                          f"超过上限 {_mb(MAX_TREE_BYTES)}")
+        titles = _sheet_titles(self.zip)
+        self._scans = {part: _scan(self, part, titles.get(part, part)) for part in sheets}
+        return raw_strings
+
+    def _probe(self, info: zipfile.ZipInfo) -> str:
+        """The name of a part's root element; a DTD is refused."""
+        feed = _Feed(self.zip, info.filename)
+        try:
+            for event, element in feed.events():
+                if event == "start":
+                    return _local(element.tag)
+                if feed.fed > MAX_ELEMENT_BYTES:
+                    break
+        except _DtdFound:
+            raise _odd(self.name, f"的“{info.filename}”含有文档类型定义（DTD）") from None
+        except etree.XMLSyntaxError as exc:
+            raise _damaged(self.name) from exc
+        finally:
+            feed.src.close()
+        return ""
+
+    def _check_strings(self, info: zipfile.ZipInfo) -> dict[int, str]:
+        """Checks every shared string; the raw text of those openpyxl changes (``_x005F_``)."""
+        if info.file_size > MAX_STRINGS_BYTES:
+            raise _odd(self.name, f"的共享文字（sharedStrings.xml）有 {_mb(info.file_size)}，"
+                                  f"超过导入上限 {_mb(MAX_STRINGS_BYTES)}")
+        feed = _Feed(self.zip, info.filename, tags=(MAIN + "si",))
+        raw: dict[int, str] = {}
+        count, mark = 0, 0
+        try:
+            for event, element in feed.events():
+                if event == "end":
+                    text = "".join(t.text or "" for t in element.iter(MAIN + "t")
+                                   if t.getparent().tag != MAIN + "rPh")
+                    if len(text) > MAX_CELL_CHARS:
+                        raise FileError(f"文件“{self.name}”中有一个单元格有 {len(text)} 个字，超过 Excel "
+                                        f"单元格的上限 {MAX_CELL_CHARS} 个字。请删减这段文字后再导入。")
+                    if "_x005F_" in text:
+                        raw[count] = text
+                    count += 1
+                    if count > MAX_SHARED_STRINGS:
+                        raise _odd(self.name, f"有超过 {MAX_SHARED_STRINGS} 段不同的文字")
+                    element.clear()
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+                    mark = feed.fed
+                elif feed.fed - mark > MAX_ELEMENT_BYTES:
+                    raise _odd(self.name, f"的共享文字中有一段超过 {_mb(MAX_ELEMENT_BYTES)}")
+        except _DtdFound:
+            raise _odd(self.name, "的共享文字含有文档类型定义（DTD）") from None
+        except etree.XMLSyntaxError as exc:
+            raise _damaged(self.name) from exc
+        return raw
+
+    def _fix_shared_strings(self) -> None:
+        if not self._raw_strings:
+            return
+        for ws in self.wb.worksheets:
+            strings = getattr(ws, "_shared_strings", None)
+            if strings is not None:
+                for index, text in self._raw_strings.items():
+                    if index < len(strings):
+                        strings[index] = text
+                return
+
+    # -------------------------------------------------------------- the sheets
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    @property
+    def worksheets(self) -> list[Sheet]:
+        return [self.sheet(ws.title) for ws in self.wb.worksheets]
+
+    @property
+    def active(self) -> Sheet | None:
+        ws = self.wb.active
+        if ws is None or ws not in self.wb.worksheets:
+            return self.worksheets[0] if self.wb.worksheets else None
+        return self.sheet(ws.title)
+
+    def sheet(self, name: str) -> Sheet:
+        if name not in self._sheets:
+            ws = self.wb[name]
+            if ws not in self.wb.worksheets:
+                raise FileError(f"“{name}”是图表，不是表格。请选择台账所在的工作表。")
+            self._sheets[name] = Sheet(self, ws)
+        return self._sheets[name]
+
+    def close(self) -> None:
+        self.wb.close()
+        self.zip.close()
+        self._fh.close()
+
+    def __enter__(self) -> UntrustedBook:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Sheet:
+    """One worksheet: scanned once (bounded), then read row by row by openpyxl."""
+
+    def __init__(self, book: UntrustedBook, ws):
+        self.book = book
+        self.ws = ws
+        self.title = ws.title
+        self.sheet_state = ws.sheet_state
+
+    @property
+    def scan(self) -> SheetScan:
+        return self.book._scans[self.ws._worksheet_path.lstrip("/")]
+
+    @property
+    def max_row(self) -> int:
+        return self.scan.max_row
+
+    @property
+    def max_column(self) -> int:
+        return self.scan.max_column
+
+    @property
+    def merged(self) -> list[Merge]:
+        return self.scan.merges
+
+    def rows(self, first: int = 1, last: int | None = None, width: int | None = None) -> Iterator[list]:
+        """Values of rows ``first``..``last`` (at most the last row holding a value), ``width`` wide."""
+        last = min(last or self.max_row, self.max_row)
+        width = width or max(self.max_column, 1)
+        if last < first:
+            return
+        wanted = last - first + 1
+        rows = self.ws.iter_rows(min_row=first, max_row=last, max_col=width, values_only=True)
+        try:
+            while wanted:  # then stop: openpyxl would go on parsing what follows the rows
+                try:
+                    values = next(rows)
+                except StopIteration:
+                    return
+                except MemoryError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - as in scan: what openpyxl finds broken
+                    raise _damaged(self.book.name) from exc
+                yield [decode_escapes(v) if isinstance(v, str) else v for v in values]
+                wanted -= 1
+        finally:
+            rows.close()
+
+
+def _scan(book: UntrustedBook, part: str, title: str) -> SheetScan:
+    try:
+        return _scan_rows(book, part, title)
+    except _DtdFound:
+        raise _odd(book.name, f"的工作表“{title}”含有文档类型定义（DTD）") from None
+    except (FileError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - bad XML, bad references, broken deflate data
+        raise _damaged(book.name) from exc
+
+
+_VALUED = "m:c[m:is or m:v[text()]]"
+_COUNT_VALUED = etree.XPath(f"count({_VALUED})", namespaces={"m": MAIN[1:-1]})
+_LAST_VALUED = etree.XPath(f"{_VALUED}[last()]", namespaces={"m": MAIN[1:-1]})
+_COLUMN_OF = {get_column_letter(i): i for i in range(1, EXCEL_COLUMNS + 1)}
+
+
+def _scan_rows(book: UntrustedBook, part: str, title: str) -> SheetScan:
+    """Rows, columns and cells that hold a value, the length of texts, and the merged ranges;
+    what is over a limit is refused as soon as it is seen."""
+    name = book.name
+    tags = tuple(MAIN + t for t in ("sheetData", "row", "mergeCells", "mergeCell"))
+    feed = _Feed(book.zip, part, tags)
+    row = cells = max_row = max_col = 0
+    merges: list[Merge] = []
+    data = after = False
+    mark = start = 0
+    for event, element in feed.events():
+        tag = _local(element.tag) if element is not None else ""
+        if event == "start" and tag == "row":
+            r = element.get("r")
+            row = int(r) if r else row + 1
+            start = feed.fed
+        elif event == "end" and tag == "row":
+            if len(element) > EXCEL_COLUMNS:
+                raise _odd(name, f"的工作表“{title}”第 {row} 行有超过 {EXCEL_COLUMNS} 个单元格")
+            valued = int(_COUNT_VALUED(element))
+            if valued:
+                last = _LAST_VALUED(element)[0].get("r")
+                if last and feed.fed == start:  # the row is in one chunk: no text can be too long
+                    col = _COLUMN_OF.get(last.rstrip("0123456789"), EXCEL_COLUMNS + 1)
+                    cells += valued
+                else:
+                    col, cells = _check_cells(name, title, row, element, cells)
+                where = f"工作表“{title}”的单元格 {last or f'第 {row} 行第 {col} 列'}"
+                if col > MAX_COLUMNS:
+                    raise FileError(f"文件“{name}”{where} 还有内容，超过了导入上限 {MAX_COLUMNS} 列。"
+                                    "请删除台账右侧多余的列后再导入。")
+                if row > MAX_ROWS:
+                    raise FileError(f"文件“{name}”{where} 还有内容，超过了导入上限 {MAX_ROWS} 行。"
+                                    "请删除台账下方多余的行，或把台账分成几个文件后再导入。")
+                if cells > MAX_CELLS:
+                    raise FileError(f"文件“{name}”的工作表“{title}”中有内容的单元格超过了导入上限 "
+                                    f"{MAX_CELLS} 个（到第 {row} 行已有 {cells} 个）。"
+                                    "请把台账分成几个文件后再导入。")
+                max_row, max_col = max(max_row, row), max(max_col, col)
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            mark = feed.fed
+        elif event == "start" and tag == "sheetData":
+            data, mark = True, feed.fed
+        elif event == "end" and tag == "sheetData":
+            data, after, mark = False, True, feed.fed
+        elif event == "end" and tag == "mergeCell":
+            merge = _merge(element.get("ref"))
+            if merge is not None:
+                merges.append(merge)
+                if len(merges) > MAX_MERGES:
+                    raise _odd(name, f"的工作表“{title}”有超过 {MAX_MERGES} 处合并单元格")
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            mark = feed.fed
+        elif event == "end" and tag == "mergeCells":
+            break
+        elif event == "chunk" and feed.fed - mark > MAX_ELEMENT_BYTES:
+            if after:  # nothing merged near the data: what follows is not ours to read
+                break
+            where = f"第 {row} 行附近" if data else "表格数据之前"
+            raise _odd(name, f"的工作表“{title}”{where}有超过 {_mb(MAX_ELEMENT_BYTES)} 的内容")
+    feed.src.close()
+    clipped = [Merge(m.min_row, m.min_col, min(m.max_row, max_row), min(m.max_col, max_col))
+               for m in merges if m.min_row <= max_row and m.min_col <= max_col]
+    return SheetScan(max_row, max_col, cells, clipped)
+
+
+def _check_cells(name: str, title: str, row: int, element, cells: int) -> tuple[int, int]:
+    """(last column holding a value, cells so far): cell by cell, each text's length checked."""
+    col = last = 0
+    for c in element.iterchildren(MAIN + "c"):
+        ref = c.get("r")
+        col = column_index_from_string(coordinate_from_string(ref)[0]) if ref else col + 1
+        inline = c.find(MAIN + "is")
+        if inline is not None:
+            length = sum(len(t.text or "") for t in inline.iter(MAIN + "t"))
+        else:
+            value = c.find(MAIN + "v")
+            length = -1 if value is None or not value.text else len(value.text)
+        if length < 0:
+            continue
+        cells, last = cells + 1, col
+        if length > MAX_CELL_CHARS:
+            raise FileError(f"文件“{name}”工作表“{title}”的单元格 {ref or f'第 {row} 行第 {col} 列'} "
+                            f"有 {length} 个字，超过 Excel 单元格的上限 {MAX_CELL_CHARS} 个字。"
+                            "请删减这个单元格的文字后再导入。")
+    return last, cells
+
+
+def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> its name, for messages (empty when the workbook part cannot be found:
+    openpyxl will then say the file is damaged)."""
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = next(r.get("Target") for r in _xml(zf, "_rels/.rels")
+                    if (r.get("Type") or "").endswith("/officeDocument")).lstrip("/")
+        folder, _, file = book.rpartition("/")
+        targets = {r.get("Id"): r.get("Target") for r in _xml(zf, f"{folder}/_rels/{file}.rels")}
+        titles = {}
+        for sheet in _xml(zf, book).iter(MAIN + "sheet"):
+            target = targets.get(sheet.get(rel_ns)) or ""
+            path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
+            titles[path] = sheet.get("name") or path
+        return titles
+    except (KeyError, StopIteration, AttributeError, etree.XMLSyntaxError):
+        return {}
+
+
+def _xml(zf: zipfile.ZipFile, part: str):
+    """A small part (probed and size-checked already), parsed whole without entities."""
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    return etree.fromstring(zf.read(part), parser)
+
+
+def _merge(ref: str | None) -> Merge | None:
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref or "")
+    except (ValueError, TypeError):
+        return None
+    if None in (min_col, min_row, max_col, max_row) or (min_row, min_col) == (max_row, max_col):
+        return None
+    return Merge(min_row, min_col, max_row, max_col)
