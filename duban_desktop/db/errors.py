@@ -34,8 +34,8 @@ class DatabaseMissingError(DatabaseError):
             text = (f"数据库所在的文件夹“{folder}”不存在，所以没有打开“{path}”，也没有新建数据库。"
                     "请检查路径（例如 U 盘或网络盘是否已连接）。")
         else:
-            text = (f"数据库文件“{path}”不存在，程序没有新建它。请检查路径；"
-                    "要新建数据库，请在程序窗口中选择“新建数据库”，或用 demo 命令生成示例数据库。")
+            text = (f"数据库文件“{path}”不存在，程序没有新建它。请检查路径；要新建数据库，请在程序窗口中"
+                    "选择“新建数据库”，或用 demo 命令新建（加 --items 0 --cases 0 为空数据库）。")
         super().__init__(text)
         self.path = path
 
@@ -45,7 +45,7 @@ class EmptyDatabaseFileError(DatabaseError):
         if backups:
             advice = f"如果它原来是办公室的数据库，说明内容已丢失：可以从备份恢复（找到 {backups} 份备份）。"
         else:
-            advice = "要在这里新建数据库，请在程序窗口中选择“新建数据库”，或用 demo 命令生成示例数据库。"
+            advice = "要在这里新建数据库，请在程序窗口中选择“新建数据库”，或用 demo 命令新建（加 --items 0 --cases 0 为空数据库）。"
         super().__init__(f"数据库文件“{path}”是空的（0 字节），里面没有任何数据，程序没有改动它。{advice}")
         self.path = path
 

@@ -63,6 +63,9 @@ def test_import_dry_run_refusal_and_skip(tmp_path):
 def test_export_then_import_into_an_empty_database(sample, tmp_path):
     out = tmp_path / "台账.xlsx"
     run("export", "ledger", "-o", out, "--db", sample, check=0)
+    proc = run("import", "ledger", out, "--db", tmp_path / "empty.sqlite", check=1)
+    assert "不存在，程序没有新建它" in proc.stderr and not (tmp_path / "empty.sqlite").exists()
+    run("demo", "--db", tmp_path / "empty.sqlite", "--items", "0", "--cases", "0", check=0)
     proc = run("import", "ledger", out, "--db", tmp_path / "empty.sqlite", check=0)
     assert "已导入 60 件督办事项" in proc.stdout
     proc = run("check", "--db", tmp_path / "empty.sqlite", check=0)
