@@ -58,7 +58,7 @@ MAX_TOTAL_BYTES = 1024 * MiB  # all parts, uncompressed
 MAX_ELEMENT_BYTES = 2 * MiB  # XML of one row, or between two rows, or before the sheet data
 MAX_RATIO, RATIO_FROM = 200, 10 * MiB  # compression ratio of a part larger than RATIO_FROM
 EXCEL_COLUMNS = 16_384  # cells in one row, as Excel has (XFD)
-CHUNK = 16 * 1024  # a row of more than one chunk has its cells checked one by one
+CHUNK = 8 * 1024  # rows of more than a few chunks have their cells checked one by one
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_ROOTS = {"worksheet", "dialogsheet", "macrosheet"}
@@ -383,9 +383,9 @@ def _scan(book: UntrustedBook, part: str, title: str) -> SheetScan:
         raise _damaged(book.name) from exc
 
 
-_VALUED = "m:c[m:is or m:v[text()]]"
-_COUNT_VALUED = etree.XPath(f"count({_VALUED})", namespaces={"m": MAIN[1:-1]})
-_LAST_VALUED = etree.XPath(f"{_VALUED}[last()]", namespaces={"m": MAIN[1:-1]})
+_VALUED = "m:c[m:is or m:v[text()]]"  # a cell holding a value; one XPath call a row counts them
+_VALUED_CELLS = etree.XPath(f"concat(count({_VALUED}), ' ', {_VALUED}[last()]/@r)",
+                            namespaces={"m": MAIN[1:-1]})
 _COLUMN_OF = {get_column_letter(i): i for i in range(1, EXCEL_COLUMNS + 1)}
 
 
@@ -408,10 +408,10 @@ def _scan_rows(book: UntrustedBook, part: str, title: str) -> SheetScan:
         elif event == "end" and tag == "row":
             if len(element) > EXCEL_COLUMNS:
                 raise _odd(name, f"的工作表“{title}”第 {row} 行有超过 {EXCEL_COLUMNS} 个单元格")
-            valued = int(_COUNT_VALUED(element))
+            valued, _, last = _VALUED_CELLS(element).partition(" ")
+            valued = int(valued)
             if valued:
-                last = _LAST_VALUED(element)[0].get("r")
-                if last and feed.fed == start:  # the row is in one chunk: no text can be too long
+                if last and feed.fed - start + CHUNK <= MAX_CELL_CHARS:  # no text can be too long
                     col = _COLUMN_OF.get(last.rstrip("0123456789"), EXCEL_COLUMNS + 1)
                     cells += valued
                 else:

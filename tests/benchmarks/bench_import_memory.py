@@ -67,14 +67,16 @@ def _gist(text: str) -> str:
     return (text.strip().splitlines() or [""])[-1][:160]
 
 
-def make_files(folder: Path, cases, items: int, ledger: Path | None) -> dict[str, Path]:
+def make_files(folder: Path, cases, items: int, ledger: Path | None, exist: bool = False) -> dict[str, Path]:
     files = {}
     if "merge" in cases:
-        files["merge"] = merge_bomb(folder / "merge.xlsx")
+        files["merge"] = folder / "merge.xlsx" if exist else merge_bomb(folder / "merge.xlsx")
     if "cells" in cases:
-        files["cells"] = many_cells(folder / "cells.xlsx", 200_000, 20)
+        files["cells"] = folder / "cells.xlsx" if exist else many_cells(folder / "cells.xlsx", 200_000, 20)
     if "ledger" in cases:
-        if ledger is None:
+        if exist:
+            ledger = ledger or folder / "ledger.xlsx"
+        elif ledger is None:
             ledger = folder / "ledger.xlsx"
             db = folder / "demo.sqlite"
             for args in (("demo", "--db", db, "--items", items), ("export", "ledger", "-o", ledger, "--db", db)):
@@ -87,7 +89,11 @@ def make_files(folder: Path, cases, items: int, ledger: Path | None) -> dict[str
 def measure_import_memory(folder: Path, *, items: int = 100_000, cases=CASES, ledger: Path | None = None,
                           code: Path = ROOT) -> dict[str, dict]:
     """case -> {seconds, peak_mb, code, said, size_kb}: one dry run of each case."""
-    files = make_files(folder, cases, items, ledger)
+    # made in another process: a child's ru_maxrss counts what it shared with this one
+    subprocess.run([sys.executable, "-m", "tests.benchmarks.bench_import_memory", "--make-in", folder,
+                    "--only", ",".join(cases), "--items", str(items)]
+                   + (["--ledger", str(ledger)] if ledger else []), cwd=ROOT, check=True)
+    files = make_files(folder, cases, items, ledger, exist=True)
     empty = folder / "empty.sqlite"
     subprocess.run([sys.executable, "-m", "duban_desktop", "demo", "--db", empty, "--items", "0",
                     "--cases", "0"], cwd=ROOT, check=True, capture_output=True,
@@ -107,8 +113,12 @@ def main() -> None:
     parser.add_argument("--ledger", type=Path, help="a ledger exported before (skips demo + export)")
     parser.add_argument("--only", default=",".join(CASES))
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
+    parser.add_argument("--make-in", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     cases = [c for c in args.only.split(",") if c]
+    if args.make_in:
+        make_files(args.make_in, cases, args.items, args.ledger)
+        return
     folder = Path(tempfile.mkdtemp(prefix="bench-import-memory-"))
     results = measure_import_memory(folder, items=args.items, cases=cases, ledger=args.ledger,
                                     code=args.code.resolve())
