@@ -121,7 +121,7 @@ def _claim(path: Path, role: str | None, read_only: bool) -> bool:
     return True
 
 
-_DOING = {"window": "在这个窗口中修改它", "import": "导入", "demo": "生成示例数据",
+_DOING = {"window": None, "import": "导入", "demo": "生成示例数据",
           "restore": "从备份恢复", "create": "新建数据库"}
 
 

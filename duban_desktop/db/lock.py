@@ -76,10 +76,14 @@ class Holder(NamedTuple):
 class DatabaseInUseError(DatabaseError):
     """Another window or command holds the program's lock on this database."""
 
-    def __init__(self, path: Path, holder: Holder | None, doing: str):
+    def __init__(self, path: Path, holder: Holder | None, doing: str | None):
         who = holder.describe() if holder else "另一个督办 Desktop 窗口或命令"
-        super().__init__(f"{who}正在使用数据库“{path}”，所以不能{doing}。"
-                         f"请等它结束（窗口请先关闭）后再试；数据库没有改动。")
+        if doing is None:  # a second window
+            text = f"{who}正在使用数据库“{path}”。同一时间只能在一处修改它。"
+        else:
+            wait = "请先关闭那个窗口" if holder is None or holder.role == "window" else "请等那个命令结束"
+            text = f"{who}正在使用数据库“{path}”，所以现在不能{doing}。{wait}后再试；数据库没有改动。"
+        super().__init__(text)
         self.path = path
         self.holder = holder
 

@@ -69,10 +69,12 @@ def install_excepthook(log_file: Path | None) -> None:
 def ask_read_only(error: DatabaseError) -> bool:
     """Another window or command has the database: open it read-only, or leave."""
     QMessageBox = _widgets().QMessageBox  # noqa: N806 - Qt's name
-    answer = QMessageBox.question(
-        None, APP_NAME, f"{error}\n\n也可以以只读方式打开（只能查看，不能修改）。",
-        QMessageBox.Open | QMessageBox.Close, QMessageBox.Close)
-    if answer == QMessageBox.Open:
+    box = QMessageBox(QMessageBox.Question, APP_NAME,
+                      f"{error}\n\n可以以只读方式打开（只能查看，不能修改），或者退出。")
+    view = box.addButton("以只读方式打开", QMessageBox.AcceptRole)
+    box.addButton("退出", QMessageBox.RejectRole)
+    box.exec()
+    if box.clickedButton() is view:
         return True
     raise SystemExit(0)
 

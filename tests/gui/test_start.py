@@ -86,17 +86,19 @@ def test_second_copy_is_told_and_may_read_only(qtbot, tmp_path, monkeypatch):
         with pytest.raises(DatabaseInUseError) as err:
             open_database(path, role="window")
         assert f"督办 Desktop 窗口（进程 {holder.pid}" in str(err.value)
-        asked = []
+        asked, answer = [], ["以只读方式打开"]
 
-        def question(_parent, _title, text, *args, **kwargs):
-            asked.append(text)
-            return QMessageBox.Open
-        monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+        def exec_(box):
+            asked.append(box.text())
+            [b for b in box.buttons() if b.text() == answer[0]][0].click()
+            return 0
+        monkeypatch.setattr(QMessageBox, "exec", exec_)
         assert start.ask_read_only(err.value)
-        assert "正在使用数据库" in asked[0] and "只读方式打开" in asked[0]
+        assert "正在使用数据库" in asked[0] and "同一时间只能在一处修改它" in asked[0]
+        assert "以只读方式打开" in asked[0]
         open_database(path, read_only=True, role="window")  # the holder's SQLite locks are alive
         close_database()
-        monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Close))
+        answer[0] = "退出"
         with pytest.raises(SystemExit):
             start.ask_read_only(err.value)
     finally:
