@@ -40,6 +40,11 @@ class NameOnlyIcons(QFileIconProvider):
     def type(self, info: QFileInfo) -> str:  # noqa: A003 - Qt's name
         if info.isDir():
             return "文件夹"
+        name = info.fileName()
+        if name.endswith((".sqlite", ".db")):
+            return "督办数据库"
+        if name.endswith(("-wal", "-shm", "-journal", ".lock", ".lock-holder")):
+            return "数据库附属文件（请勿改动）"
         kind = self._type_of(info)
         return kind.comment() or kind.name()
 
