@@ -25,14 +25,14 @@ log = logging.getLogger(__name__)
 
 # The subcommands, named here so that starting the window need not import the command
 # line's modules (tests/core/test_cli.py checks this list against the parser).
-COMMANDS = frozenset({"alerts", "backup", "check", "demo", "export", "import"})
+COMMANDS = frozenset({"alerts", "backup", "check", "demo", "export", "import", "show"})
 
 
 def modules() -> list:
     """The modules that add subcommands: each has register(subparsers)."""
-    from . import core, export, imports
+    from . import core, export, imports, show
 
-    return [core, export, imports]
+    return [core, export, imports, show]
 
 
 def build_parser() -> ChineseParser:
