@@ -1,9 +1,14 @@
 """The settings page for the form templates: the office's own copies override the shipped
-ones; open the folder, copy the shipped ones in for editing, or go back to the defaults."""
+ones; open the folder, copy the shipped ones in for editing, install a Word file from
+elsewhere (cleaned of what a form must not carry, and saying what was removed), or go
+back to the defaults."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -15,8 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DomainError
-from ..io import forms
+from ..io import form_templates, forms
 from .exports import open_path
+
+TEMPLATE_FILTER = "Word 文档 (*.docx *.docm *.dotx *.dotm)"
+
+
+def removed_text(removed) -> str:
+    """What was taken out of a template, one line each, for a message box."""
+    return "\n".join(f"· {line}" for line in removed)
 
 
 class TemplatesPage(QWidget):
@@ -33,14 +45,20 @@ class TemplatesPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SingleSelection)
         open_button = QPushButton("打开模板文件夹")
+        install_button = QPushButton("安装模板文件…")
+        install_button.setToolTip("用其他 Word 文件作为选中表单的模板。为安全起见，"
+                                  "外部链接、附加模板、宏和页码以外的域代码会被删除。")
         copy_button = QPushButton("复制默认模板以便修改")
         restore_button = QPushButton("恢复默认模板")
         open_button.clicked.connect(self.open_folder)
+        install_button.clicked.connect(self.install_template)
         copy_button.clicked.connect(self.copy_templates)
         restore_button.clicked.connect(self.restore_defaults)
         buttons = QHBoxLayout()
-        for button in (open_button, copy_button, restore_button):
+        for button in (open_button, install_button, copy_button, restore_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -52,17 +70,21 @@ class TemplatesPage(QWidget):
 
     def reload(self) -> None:
         self.folder.setText(f"本办公室的模板文件夹:{forms.office_templates_dir()}")
-        problems = forms.template_problems()
         self.table.setRowCount(len(forms.FORM_KINDS))
         for row, (kind, name) in enumerate(forms.FORM_KINDS.items()):
             own = forms.is_office_template(kind)
-            path = forms.template_path(kind)
-            mine = [p for p in problems if path.name in p]
-            cells = (name, ("本办公室的模板:" if own else "程序自带:") + path.name,
-                     "；".join(mine) if mine else "可以使用")
+            check = form_templates.check_template(kind)
+            if check.problem:
+                verdict = tip = check.problem
+            elif check.removed:
+                verdict = f"可以使用；每次导出时会删除 {len(check.removed)} 项表单用不到的内容"
+                tip = verdict + "：\n" + removed_text(check.removed)
+            else:
+                verdict = tip = "可以使用"
+            cells = (name, ("本办公室的模板：" if own else "程序自带：") + check.path.name, verdict)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tip if col == 2 else text)
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
 
@@ -70,6 +92,31 @@ class TemplatesPage(QWidget):
         folder = forms.office_templates_dir()
         folder.mkdir(parents=True, exist_ok=True)
         open_path(folder)
+
+    def install_template(self) -> None:
+        row = self.table.currentRow()
+        kinds = list(forms.FORM_KINDS)
+        if not 0 <= row < len(kinds):
+            QMessageBox.information(self, "安装模板", "请先在表中选中要换模板的表单，再安装模板文件。")
+            return
+        kind = kinds[row]
+        name, _ = QFileDialog.getOpenFileName(self, f"选择“{forms.FORM_KINDS[kind]}”的模板",
+                                              str(Path.home()), TEMPLATE_FILTER)
+        if not name:
+            return
+        try:
+            installed = form_templates.install_template(kind, Path(name))
+        except (DomainError, OSError) as exc:
+            QMessageBox.warning(self, "安装模板", str(exc))
+            return
+        lines = [f"已将“{Path(name).name}”安装为“{forms.FORM_KINDS[kind]}”的模板。"]
+        if installed.removed:
+            lines.append("为安全起见，安装的副本中删除了以下表单用不到的内容：\n"
+                         + removed_text(installed.removed))
+        if installed.previous:
+            lines.append(f"原来的模板保存在：{installed.previous}")
+        QMessageBox.information(self, "安装模板", "\n\n".join(lines))
+        self.reload()
 
     def copy_templates(self) -> None:
         try:
