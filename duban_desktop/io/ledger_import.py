@@ -38,7 +38,7 @@ from ..domain.importing import (
     plan_rows,
 )
 from ..oserrors import describe
-from .files import Cancelled, FileError
+from .files import Cancelled, FileError, refuse_live_database
 from .ledger_columns import LEDGER_COLUMNS, LEDGER_SHEET
 from .untrusted_xlsx import Merge, Sheet, UntrustedBook
 
@@ -238,10 +238,11 @@ def _open(path: Path) -> UntrustedBook:
         raise FileError(f"找不到文件“{path}”。")
     if path.is_dir():
         raise FileError(f"“{path}”是一个文件夹，请选择台账文件（.xlsx）。")
+    refuse_live_database(path)  # opening it here would drop SQLite's locks (db/lock.py)
     try:
         return UntrustedBook(path)  # checked part by part, bounded: see io.untrusted_xlsx
     except OSError as exc:
-        raise FileError(describe(exc, path)) from exc
+        raise FileError(describe(exc, path, reading=True)) from exc
 
 
 def _cell_text(value) -> str:
