@@ -3,6 +3,11 @@
 The office's own templates (data folder/templates) override the shipped ones (forms/).
 A template that is not a Word document, lacks a placeholder the form needs, or holds one
 the program does not know gives a TemplateError naming the file and what is wrong.
+
+A template is not trusted: every load for a fill cleans it in memory (docx_safety: no DTD,
+no external relationships, attached template, macros, objects or fields but page
+numbers), and ``install_template`` installs the cleaned copy of a file from elsewhere;
+both say what was removed.
 """
 
 from __future__ import annotations
@@ -196,7 +201,7 @@ def is_office_template(kind: str) -> bool:
 
 def _describe(kind: str, path: Path) -> str:
     whose = "本办公室的模板" if path.parent == office_templates_dir() else "程序自带的模板"
-    return f"{whose}“{path.name}”({FORM_KINDS[kind]},位于 {path.parent})"
+    return f"{whose}“{path.name}”（{FORM_KINDS[kind]}，位于 {path.parent}）"
 
 
 def _load(path: Path, where: str):
@@ -212,10 +217,10 @@ def _load(path: Path, where: str):
                             "或在设置中恢复默认模板。") from exc
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         raise TemplateError(
-            f"{where}不是有效的 Word 文档(.docx),无法打开({type(exc).__name__})。"
-            "请在 Word 或 WPS 中另存为“Word 文档(*.docx)”,或在设置中恢复默认模板。") from exc
+            f"{where}不是有效的 Word 文档（.docx），无法打开（{type(exc).__name__}）。"
+            "请在 Word 或 WPS 中另存为“Word 文档（*.docx）”，或在设置中恢复默认模板。") from exc
     except OSError as exc:
-        raise TemplateError(f"无法读取{where}:{exc.strerror or exc}。") from exc
+        raise TemplateError(f"无法读取{where}：{exc.strerror or exc}。") from exc
     return document, cleaned
 
 
@@ -231,7 +236,7 @@ def load_template(kind: str, path: Path | None = None):
     document, cleaned = _load(path, where)
     problems = placeholder_problems(kind, document)
     if problems:
-        raise TemplateError(f"{where}有问题:" + ";".join(problems) + "。请修改模板,或在设置中恢复默认模板。")
+        raise TemplateError(f"{where}有问题：" + "；".join(problems) + "。请修改模板，或在设置中恢复默认模板。")
     return document, cleaned.removed
 
 
@@ -273,7 +278,7 @@ def placeholder_problems(kind: str, document) -> list[str]:
             used = {form_fill.list_of(n) for n in form_fill.names_in(form_fill.paragraph_text(p))}
             used.discard(None)
             if len(used) > 1:
-                problems.append("同一段落中不能使用两个列表(" + "、".join(sorted(used)) + ")")
+                problems.append("同一段落中不能使用两个列表（" + "、".join(sorted(used)) + "）")
                 break
     return problems
 

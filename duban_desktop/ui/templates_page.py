@@ -34,8 +34,8 @@ def removed_text(removed) -> str:
 class TemplatesPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        intro = QLabel("表单按模板生成。把模板复制到本办公室的模板文件夹后,可以用 Word 或 WPS 修改字体、"
-                       "位置、加上红头;保留模板中 {{…}} 形式的占位符即可。文件夹里有占位符说明。")
+        intro = QLabel("表单按模板生成。把模板复制到本办公室的模板文件夹后，可以用 Word 或 WPS 修改字体、"
+                       "位置、加上红头；保留模板中 {{…}} 形式的占位符即可。文件夹里有占位符说明。")
         intro.setWordWrap(True)
         self.folder = QLabel()
         self.folder.setObjectName("hint")
@@ -69,7 +69,7 @@ class TemplatesPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.folder.setText(f"本办公室的模板文件夹:{forms.office_templates_dir()}")
+        self.folder.setText(f"本办公室的模板文件夹：{forms.office_templates_dir()}")
         self.table.setRowCount(len(forms.FORM_KINDS))
         for row, (kind, name) in enumerate(forms.FORM_KINDS.items()):
             own = forms.is_office_template(kind)
@@ -124,17 +124,17 @@ class TemplatesPage(QWidget):
         except (DomainError, OSError) as exc:
             QMessageBox.warning(self, "复制模板", str(exc))
             return
-        QMessageBox.information(self, "复制模板", (f"已复制 {len(made)} 个文件到模板文件夹,可以用 Word 或 WPS 修改。"
-                                                   if made else "模板文件夹中已有全部模板,没有覆盖。"))
+        QMessageBox.information(self, "复制模板", (f"已复制 {len(made)} 个文件到模板文件夹，可以用 Word 或 WPS 修改。"
+                                                   if made else "模板文件夹中已有全部模板，没有覆盖。"))
         self.reload()
 
     def restore_defaults(self) -> None:
-        if QMessageBox.question(self, "恢复默认模板", "恢复后将使用程序自带的模板。本办公室修改过的模板会移到一个备份文件夹中,不会删除。继续吗?") != QMessageBox.Yes:
+        if QMessageBox.question(self, "恢复默认模板", "恢复后将使用程序自带的模板。本办公室修改过的模板会移到一个备份文件夹中，不会删除。继续吗？") != QMessageBox.Yes:
             return
         try:
             moved = forms.restore_default_templates()
         except (DomainError, OSError) as exc:
             QMessageBox.warning(self, "恢复默认模板", str(exc))
             return
-        QMessageBox.information(self, "恢复默认模板", f"已恢复默认模板。原来的模板移到了:\n{moved}" if moved else "已在使用默认模板。")
+        QMessageBox.information(self, "恢复默认模板", f"已恢复默认模板。原来的模板移到了：\n{moved}" if moved else "已在使用默认模板。")
         self.reload()
