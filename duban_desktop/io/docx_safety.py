@@ -185,7 +185,7 @@ class _Package:
         tree = etree.parse(io.BytesIO(content), _parser())
         info = tree.docinfo
         if info.doctype or info.internalDTD is not None or info.externalDTD is not None \
-                or any(isinstance(n, etree._Entity) for n in tree.iter()):
+                or next(tree.iter(etree.Entity), None) is not None:
             raise refused
         return tree
 
@@ -261,7 +261,9 @@ class _Package:
     def clean_part(self, name: str, gone: dict[str, str]) -> None:
         root = self.trees[name].getroot()
         before = self.removed[:]
-        touched = _clean_fields(root, _where(name), self)
+        raw = self.raw[name]
+        touched = (b"fldChar" in raw or b"instrText" in raw or b"fldSimple" in raw) \
+            and _clean_fields(root, _where(name), self)
         touched |= self._clean_references(root, set(gone))
         for tag, text in (("attachedTemplate", None), ("mailMerge", "已删除邮件合并设置"),
                           ("linkStyles", None)):
