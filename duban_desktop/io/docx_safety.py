@@ -5,10 +5,13 @@ that a template can carry and that reaches out or runs something is taken out, a
 removal is described in Chinese for the office:
 
 - XML parts are parsed without resolving entities and without the network. A DTD
-  (DOCTYPE, entity declarations) is **refused**, not stripped: OOXML forbids DTDs in a
-  package (ECMA-376 Part 2, M1.17), Word never writes one, and once the declarations are
-  gone the entity references they define can no longer be read, so no cleaned text would
-  be the text the author meant. Refusing says so plainly instead of guessing.
+  (DOCTYPE, entity declarations) is **refused**, not stripped: the package format says a
+  reader "shall treat the presence of DTD declarations as an error" (ECMA-376 Part 2,
+  8.1.4, M1.18), Word never writes one, and once the declarations are gone the entity
+  references they define can no longer be read, so no cleaned text would be the text the
+  author meant. Refusing says so plainly instead of guessing. Parts may only be UTF-8 or
+  UTF-16 (M1.17), so the raw bytes are searched for a declaration in those encodings
+  before parsing (libxml2 rejects some entity bombs as a mere syntax error).
 - Every external relationship goes (attached templates, linked pictures, hyperlinks to
   remote files or pages, subdocuments, frames, mail-merge sources): a form is printed, and
   a link in a document sent to units can leak a network login (file://, UNC) or track

@@ -116,6 +116,16 @@ def test_nested_fields_are_judged_each_on_its_own():
     assert len(re.findall("fldCharType", body)) == 6
 
 
+def test_a_word_template_file_becomes_a_document():
+    dotx = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+    data = rewrite(shipped(), {"[Content_Types].xml": lambda t: t.replace(docx_safety.DOCUMENT_MAIN, dotx)})
+    with pytest.raises(ValueError):
+        Document(io.BytesIO(data))  # python-docx alone refuses a .dotx
+    cleaned = docx_safety.clean_docx(data)
+    assert cleaned.removed == []
+    assert Document(io.BytesIO(cleaned.data)).paragraphs
+
+
 @pytest.mark.parametrize("make", [billion_laughs, system_entity], ids=["billion-laughs", "system-entity"])
 def test_a_dtd_is_refused(make):
     with pytest.raises(docx_safety.Refused, match="文档类型定义（DTD）"):
