@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from duban_desktop.db import close_database, open_database
 from duban_desktop.ui.form_dialog import FormDialog
 
-pytestmark = pytest.mark.gui
+# The gui marker is given to every test of this folder by tests/conftest.py.
 
 
 @pytest.fixture
