@@ -50,6 +50,12 @@ def _output(args) -> Path:
     return dest
 
 
+def _tell(forms, removed: list[str]) -> None:
+    note = forms.removal_note(removed)
+    if note:
+        out(note)
+
+
 def cmd_form(args) -> int:
     from ..io import forms  # python-docx: loaded only for this command
 
@@ -61,10 +67,12 @@ def cmd_form(args) -> int:
             record_id = coordination.find_by_number(args.number).id
         else:
             record_id = supervision.find_by_number(args.number).id
-        written = forms.export_form(kind, record_id, dest)
+        removed: list[str] = []
+        written = forms.export_form(kind, record_id, dest, removed=removed)
     finally:
         close_database()
-    out(f"已导出{forms.FORM_KINDS[kind]}:{written}")
+    out(f"已导出{forms.FORM_KINDS[kind]}：{written}")
+    _tell(forms, removed)
     return 0
 
 
@@ -74,10 +82,12 @@ def cmd_bulletin(args) -> int:
     dest = _output(args)
     open_db(args)
     try:
-        written = forms.export_bulletin(dest, year=args.year)
+        removed: list[str] = []
+        written = forms.export_bulletin(dest, year=args.year, removed=removed)
     finally:
         close_database()
-    out(f"已导出督查通报:{written}")
+    out(f"已导出督查通报：{written}")
+    _tell(forms, removed)
     return 0
 
 
@@ -93,8 +103,10 @@ def cmd_notices(args) -> int:
         ids += [supervision.find_by_number(n).id for n in args.numbers]
         if not ids:
             raise CommandError("没有逾期未办结的事项,不需要生成催办通知。")
-        written = forms.export_notices(ids, dest)
+        removed: list[str] = []
+        written = forms.export_notices(ids, dest, removed=removed)
     finally:
         close_database()
-    out(f"已导出催办通知 {len(dict.fromkeys(ids))} 份:{written}")
+    out(f"已导出催办通知 {len(dict.fromkeys(ids))} 份：{written}")
+    _tell(forms, removed)
     return 0

@@ -240,13 +240,15 @@ def load_template(kind: str, path: Path | None = None):
     return document, cleaned.removed
 
 
-def open_template(kind: str, path: Path | None = None):
+def open_template(kind: str, path: Path | None = None, removed: list[str] | None = None):
     """The template as a python-docx Document, cleaned and checked (see load_template);
-    what was removed is logged."""
-    document, removed = load_template(kind, path)
-    if removed:
+    what was removed is logged and added to ``removed``."""
+    document, found = load_template(kind, path)
+    if found:
         log.warning("template %s cleaned before filling: %s",
-                    path or template_path(kind), "; ".join(removed))
+                    path or template_path(kind), "; ".join(found))
+        if removed is not None:
+            removed.extend(found)
     return document
 
 

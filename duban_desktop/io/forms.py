@@ -67,8 +67,10 @@ def default_notices_filename(count: int, today: dt.date | None = None) -> str:
 # ------------------------------------------------------------------ one document
 
 
-def _prepare(kind: str):
-    document = open_template(kind)
+def _prepare(kind: str, removed: list[str] | None = None):
+    """The template, cleaned (io/docx_safety.py); what the cleaning took out of it goes
+    into ``removed`` so that the caller can tell the user."""
+    document = open_template(kind, removed=removed)
     apply_font_settings(document, {role: str(settings.get(role)) for role in ROLES})
     return document
 
@@ -77,7 +79,8 @@ def _save(document, dest) -> Path:
     return atomic_write(dest, lambda tmp: document.save(str(tmp)))
 
 
-def export_form(kind: str, record_id: int | None, dest, *, today: dt.date | None = None) -> Path:
+def export_form(kind: str, record_id: int | None, dest, *, today: dt.date | None = None,
+                removed: list[str] | None = None) -> Path:
     """Fill one form and write it to ``dest``.
 
     ``record_id`` is a SupervisionItem id (register, notice, instruction_report) or a
@@ -85,23 +88,24 @@ def export_form(kind: str, record_id: int | None, dest, *, today: dt.date | None
     """
     today = today or dt.date.today()
     if kind == "bulletin":
-        return export_bulletin(dest, today=today)
+        return export_bulletin(dest, today=today, removed=removed)
     if kind not in FORM_KINDS:
         raise ValueError(kind)
     if kind == "resolution_record":
         context = form_data.case_context(coordination.get_case(record_id), today)
     else:
         context = form_data.item_context(supervision.get_item(record_id), today)
-    document = _prepare(kind)
+    document = _prepare(kind, removed)
     form_fill.fill(document, context)
     return _save(document, dest)
 
 
-def export_bulletin(dest, *, today: dt.date | None = None, year: int | None = None) -> Path:
+def export_bulletin(dest, *, today: dt.date | None = None, year: int | None = None,
+                    removed: list[str] | None = None) -> Path:
     """督查通报 as of ``today``: totals, each unit's numbers, the overdue list."""
     today = today or dt.date.today()
     context = form_data.bulletin_context(today, year)
-    document = _prepare("bulletin")
+    document = _prepare("bulletin", removed)
     form_fill.fill(document, context)
     return _save(document, dest)
 
@@ -143,7 +147,7 @@ def _restart_numbers(sect_pr) -> None:
 
 
 def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = None, *,
-                   today: dt.date | None = None) -> Path:
+                   today: dt.date | None = None, removed: list[str] | None = None) -> Path:
     """The notices of several items in one document, one notice per page (each numbered
     from page 1, as each goes to its own unit). ``progress(done, total, text)`` returning
     False cancels: Cancelled is raised and nothing is written.
@@ -156,7 +160,7 @@ def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = No
     if not ids:
         raise DomainError("没有要生成催办通知的事项。请先选择事项。")
     total = len(ids)
-    document = _prepare("notice")
+    document = _prepare("notice", removed)
     root, body = document.element, document.element.body
     sect_pr = body.find(qn("w:sectPr"))
     _restart_numbers(sect_pr)
@@ -247,10 +251,19 @@ def _write_streamed(skeleton: io.BytesIO, dest: Path, name: str, head: bytes,
 
 
 def overdue_item_ids(today: dt.date | None = None) -> list[int]:
-    """Items in progress past their deadline, earliest first (for a batch of notices).
-
-    Items whose result is waiting for review are not urged: the unit has reported."""
+    """The overdue items (domain/state.py) whose unit can be urged, earliest first (for a
+    batch of notices): those in progress. An item whose result came late and waits for
+    the office is overdue too, but not urged: the unit has reported."""
     from ..domain import ledger
 
     where = ledger.ItemFilter(state="in_progress", overdue_only=True)
     return ledger.item_ids(where, sort="deadline", today=today or dt.date.today())
+
+
+def removal_note(removed: list[str]) -> str:
+    """What to tell the user after an export whose template had things a form does not need."""
+    if not removed:
+        return ""
+    lines = "\n".join(f"· {r}" for r in removed[:10])
+    more = f"\n……另有 {len(removed) - 10} 项" if len(removed) > 10 else ""
+    return f"注意：模板中以下表单用不到的内容已在导出时删除（模板文件本身没有改动）：\n{lines}{more}"

@@ -236,3 +236,25 @@ def test_an_export_from_a_template_with_a_dtd_is_refused_and_writes_nothing(offi
     assert "催办通知.docx" in str(caught.value) and "DTD" in str(caught.value)
     assert not (tmp_path / "n.docx").exists()
     assert any("DTD" in m for m in forms.template_problems())
+
+
+def test_the_command_line_says_what_an_export_removed(tmp_path, data_dir):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DUBAN_DATA_DIR=str(data_dir))
+    db = tmp_path / "office.sqlite"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "duban_desktop", *map(str, args)], capture_output=True,
+                              text=True, env=env, timeout=120)
+    assert run("demo", "--db", db, "--items", "5", "--cases", "0").returncode == 0
+    plain = run("export", "bulletin", "-o", tmp_path / "a.docx", "--db", db)
+    assert plain.returncode == 0 and "注意" not in plain.stdout
+    put_office_template("bulletin", hostile("bulletin"))
+    proc = run("export", "bulletin", "-o", tmp_path / "b.docx", "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    assert "已导出督查通报：" in proc.stdout
+    assert "用不到的内容已在导出时删除" in proc.stdout and "DDEAUTO" in proc.stdout
+    assert_harmless(tmp_path / "b.docx")
