@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from ..db import write_transaction
 from ..db.models import CaseParty, CaseTask, ConsultationSession, CoordinationCase, SupervisionItem
-from . import history, numbering, supervision
+from . import case_records, history, numbering, supervision
 from .dates import format_cn, require_not_future, require_order, to_date
 from .errors import NotFound, StepNotAllowed, ValidationError
 from .text import clean, require_choice
@@ -28,6 +28,7 @@ from .vocab import (
     RELATION_SUBKINDS,
     SCREENING_DECISIONS,
 )
+from .writes import LiveWrites
 
 SERIES = "coordination"
 LONG = 20000
@@ -131,7 +132,7 @@ def parties(case: CoordinationCase):
     return [p.unit for p in case.parties.order_by(CaseParty.position)]
 
 
-def _set_parties(case: CoordinationCase, values: Iterable) -> list:
+def _parties(values: Iterable) -> list:
     units = []
     for value in values or ():
         if isinstance(value, str) and not value.strip():
@@ -139,6 +140,11 @@ def _set_parties(case: CoordinationCase, values: Iterable) -> list:
         unit = resolve_unit(value, field="parties", label="协调各方")
         if all(u.id != unit.id for u in units):
             units.append(unit)
+    return units
+
+
+def _set_parties(case: CoordinationCase, values: Iterable) -> list:
+    units = _parties(values)
     CaseParty.delete().where(CaseParty.case == case).execute()
     for position, unit in enumerate(units):
         CaseParty.create(case=case, unit=unit, position=position)
@@ -180,8 +186,7 @@ def intake(*, title, source, requester, kind, requested_on=None, description="",
             description=description, source=source, requester=requester,
             requested_on=requested_on, kind=kind, relation_subkind=relation_subkind,
             deadline=limit, handler=handler, registrar=history.current_operator())
-        _set_parties(case, parties)
-        history.record("case", case.id, "create", field="number", new=number, note=title)
+        case_records.taken_in(case, LiveWrites(case.registrar), _parties(parties))
     return case
 
 
@@ -245,12 +250,8 @@ def screen(case_id: int, *, decision, reason="", escalated_to="", screened_on=No
         _require(case, "screen")
         require_order(case.requested_on, screened_on, field="screened_on",
                       earlier_label="受托日期", later_label="审理日期")
-        new_state = {"accept": "verification", "decline": "declined", "escalate": "escalated"}[decision]
-        case.screened_on, case.screening_decision = screened_on, decision
-        case.screening_reason, case.escalated_to = reason, escalated_to
-        history.record("case", case.id, "screen", field="state", old=case.state, new=new_state,
-                       note=f"{SCREENING_DECISIONS[decision]}。{reason}".strip("。") )
-        case.state = new_state
+        case_records.screened(case, LiveWrites(), decision=decision, reason=reason,
+                              escalated_to=escalated_to, screened_on=screened_on)
         _touch(case)
     return case
 
@@ -316,12 +317,8 @@ def verify(case_id: int, *, plan, background="", rules_consulted="", investigati
         _check_means(case, means)
         require_order(case.screened_on, verified_on, field="verified_on",
                       earlier_label="审理日期", later_label="核查日期")
-        for key, value in values.items():
-            setattr(case, key, value)
-        case.means, case.methods, case.verified_on = means, method_codes, verified_on
-        history.record("case", case.id, "verify", field="state", old=case.state,
-                       new="consultation", note=values["plan"][:200])
-        case.state = "consultation"
+        case_records.verified(case, LiveWrites(), values=values, means=means, methods=method_codes,
+                              verified_on=verified_on)
         _touch(case)
     return case
 
@@ -365,12 +362,8 @@ def consult(case_id: int, *, held_on, modes: dict, outcome, participants="", pos
         _require(case, "consult")
         require_order(case.verified_on, held_on, field="held_on", earlier_label="核查日期",
                       later_label="协商日期")
-        session = ConsultationSession.create(case=case, held_on=held_on, agreed=bool(agreed),
-                                             recorded_by=history.current_operator(),
-                                             **chosen, **values)
-        count = case.sessions.count()
-        history.record("case", case.id, "consult", field="sessions", old=count - 1, new=count,
-                       note=("达成一致。" if agreed else "") + values["outcome"][:200])
+        session = case_records.consulted(case, LiveWrites(), held_on=held_on, modes=chosen, values=values,
+                                         agreed=agreed, sessions_before=case.sessions.count())
         _touch(case)
     return session
 
@@ -413,15 +406,11 @@ def resolve(case_id: int, *, decision, record_kind, tasks: Iterable[dict] = (),
         last_session = case.sessions.order_by(ConsultationSession.held_on.desc()).first()
         require_order(last_session.held_on, resolved_on, field="resolved_on",
                       earlier_label="最后一次协商日期", later_label="处理日期")
-        for position, (unit, what, deadline, person) in enumerate(cleaned_tasks):
-            unit = resolve_unit(unit, field="tasks", label="决定事项的承办单位")
-            CaseTask.create(case=case, position=position, unit=unit, task=what, deadline=deadline,
-                            responsible_person=person)
-        case.decision, case.record_kind, case.signatories = decision, record_kind, signatories
-        case.record_number, case.resolved_on = record_number, resolved_on
-        history.record("case", case.id, "resolve", field="state", old=case.state, new="closed",
-                       note=f"{RECORD_KINDS[record_kind]}。{decision[:200]}")
-        case.state = "closed"
+        tasks = [(resolve_unit(unit, field="tasks", label="决定事项的承办单位"), what, deadline, person)
+                 for unit, what, deadline, person in cleaned_tasks]
+        case_records.resolved(case, LiveWrites(), decision=decision, record_kind=record_kind,
+                              signatories=signatories, record_number=record_number,
+                              resolved_on=resolved_on, tasks=tasks)
         _touch(case)
         if create_items:
             for task in case.tasks.order_by(CaseTask.position):
@@ -453,14 +442,12 @@ def create_item_from_task(task_id: int, *, now: dt.date | None = None) -> Superv
         existing = item_of_task(task)
         if existing is not None:
             raise StepNotAllowed(f"该决定事项已生成督办事项“{existing.number}”,不能重复生成。")
-        registered_on = case.resolved_on  # the decision assigned the task
-        title = task.task.splitlines()[0][:200]
+        # (registered the day the decision assigned the task)
+        values = case_records.task_item_values(case, task.task)
         item = supervision.register_item(
-            title=title, content=task.task, lead_unit=task.unit,
-            responsible_person=task.responsible_person or "待定", source="meeting_decision",
-            basis=f"{case.number} {RECORD_KINDS.get(case.record_kind, '')}".strip(),
-            deadline=task.deadline, registered_on=registered_on, case_task=task, now=now)
-        history.record("case", case.id, "link", field="item", new=item.number, note=title)
+            **values, lead_unit=task.unit, responsible_person=task.responsible_person or "待定",
+            deadline=task.deadline, case_task=task, now=now)
+        case_records.linked(case, LiveWrites(), item_number=item.number, title=values["title"])
     return item
 
 
@@ -476,8 +463,7 @@ def archive(case_id: int, *, archived_on=None, now: dt.date | None = None) -> Co
             raise StepNotAllowed(f"协调事项“{case.number}”已于{format_cn(case.archived_on)}归档。")
         require_order(case.resolved_on, archived_on, field="archived_on", earlier_label="处理日期",
                       later_label="归档日期")
-        case.archived_on = archived_on
-        history.record("case", case.id, "archive", field="archived_on", new=archived_on)
+        case_records.archived(case, LiveWrites(), archived_on=archived_on)
         _touch(case)
     return case
 
@@ -488,8 +474,6 @@ def void(case_id: int, *, reason, now: dt.date | None = None) -> CoordinationCas
     with write_transaction():
         case = get_case(case_id)
         _require(case, "void")
-        history.record("case", case.id, "void", field="state", old=case.state, new="voided",
-                       note=reason)
-        case.state, case.void_reason, case.voided_on = "voided", reason, now
+        case_records.voided(case, LiveWrites(), reason=reason, voided_on=now)
         _touch(case)
     return case

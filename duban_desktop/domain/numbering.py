@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 import re
-import string
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import peewee as pw
@@ -30,21 +31,25 @@ from ..db.models import CoordinationCase, NumberSequence, SupervisionItem
 from . import settings
 from .dates import MAX_YEAR, MIN_YEAR
 from .errors import ValidationError
+from .number_pattern import MAX_NUMBER_LEN, MAX_SEQ, MIN_SEQ, format_number, pattern_regex
+from .number_pattern import validate_pattern as _validate_pattern
 
 log = logging.getLogger(__name__)
 
-SERIES_PREFIX_SETTING = {
+_PREFIX_SETTING = {
     "supervision": "number_prefix",
     "coordination": "case_number_prefix",
 }
 SERIES_MODEL = {"supervision": SupervisionItem, "coordination": CoordinationCase}
 SERIES_LABEL = {"supervision": "督办", "coordination": "协调"}
 
-MIN_SEQ, MAX_SEQ = 1, 99_999
 JUMP_GAP = 100  # a jump is more than this beyond the number before it, and more than double it
-MAX_NUMBER_LEN = 64  # as the number field stores it
 
-_ALLOWED = {"prefix", "year", "seq"}
+__all__ = ["JUMP_GAP", "MAX_NUMBER_LEN", "MAX_SEQ", "MIN_SEQ", "Allocator", "Jump", "NumberFormat",
+           "NumberJump", "NumberOutOfRange", "allocate", "check_hand_number", "claim", "counter_problems",
+           "find_jumps", "format_number", "is_jump", "next_number", "out_of_range", "parse_number",
+           "parser", "preview", "repair_counters", "validate_pattern"]
+
 # what an office's own ledger may use: 〔2026〕12号, [2026]12号, (2026)第12号 ...
 _GENERIC = re.compile(r"[〔\[(（【](?P<year>\d{4})[〕\])）】]\s*第?\s*(?P<seq>\d+)\s*号?\s*$")
 
@@ -74,48 +79,9 @@ class Jump(NamedTuple):
         return f"编号“{number}”{where}，用这个编号，{self.year}年的下一个编号将变为 {self.next_seq}号"
 
 
-def _fields(pattern: str) -> list[tuple[str, str]]:
-    try:
-        return [(name, spec) for _, name, spec, _ in string.Formatter().parse(pattern)
-                if name is not None]
-    except ValueError:
-        raise ValidationError("number_pattern", "“编号格式”中的花括号不成对，请检查。") from None
-
-
 def validate_pattern(pattern: str) -> None:
-    names = [name for name, _ in _fields(pattern)]
-    bad = [n for n in names if n not in _ALLOWED]
-    if bad:
-        raise ValidationError(
-            "number_pattern",
-            f"“编号格式”中的“{{{bad[0]}}}”无法识别，只能使用 {{prefix}}（字头）、{{year}}（年份）、{{seq}}（序号）。",
-        )
-    if "seq" not in names or "year" not in names:
-        raise ValidationError("number_pattern", "“编号格式”必须包含 {year}（年份）和 {seq}（序号）。")
-    try:
-        longest = format_number(pattern, "字" * settings.SPECS["number_prefix"].max_len, MAX_YEAR, MAX_SEQ)
-    except (ValueError, KeyError, IndexError, OverflowError):
-        raise ValidationError("number_pattern", "“编号格式”写法有误，例如：{prefix}〔{year}〕{seq}号。") from None
-    if len(longest) > MAX_NUMBER_LEN:
-        raise ValidationError("number_pattern", f"“编号格式”生成的编号太长（最多 {MAX_NUMBER_LEN} 个字），"
-                              "请去掉多余的文字或宽度设置。")
-
-
-def format_number(pattern: str, prefix: str, year: int, seq: int) -> str:
-    return pattern.format(prefix=prefix, year=year, seq=seq)
-
-
-def _regex(pattern: str, prefix: str) -> re.Pattern:
-    parts = []
-    for literal, name, _spec, _conv in string.Formatter().parse(pattern):
-        parts.append(re.escape(literal))
-        if name == "prefix":
-            parts.append(re.escape(prefix))
-        elif name == "year":
-            parts.append(r"(?P<year>\d{4})")
-        elif name == "seq":
-            parts.append(r"(?P<seq>\d+)")
-    return re.compile("^" + "".join(parts) + "$")
+    """Refuse a pattern that cannot number (see ``number_pattern.validate_pattern``)."""
+    _validate_pattern(pattern, longest_prefix=settings.SPECS["number_prefix"].max_len)
 
 
 def out_of_range(seq: int) -> bool:
@@ -136,18 +102,40 @@ def _checked(number: str, year_text: str, seq_text: str) -> tuple[int, int]:
     return year, int(digits)
 
 
-def parser(series: str) -> Callable[[str], tuple[int, int] | None]:
-    """``parse_number`` for one series with the settings read once (an import parses
-    thousands of numbers); answers are remembered, refusals too."""
-    prefix = settings.get(SERIES_PREFIX_SETTING[series])
-    own = _regex(settings.get("number_pattern"), prefix)
-    cache: dict[str, tuple[int, int] | NumberOutOfRange | None] = {}
+@dataclass(frozen=True)
+class NumberFormat:
+    """How one series' numbers are written: the office's pattern and the series' prefix,
+    read from the settings once (``read``) and then used for thousands of numbers."""
 
-    def parse(number: str) -> tuple[int, int] | None:
+    series: str
+    pattern: str
+    prefix: str
+
+    @classmethod
+    def read(cls, series: str) -> NumberFormat:
+        return cls(series, settings.get("number_pattern"), settings.get(_PREFIX_SETTING[series]))
+
+    def format(self, year: int, seq: int) -> str:
+        return format_number(self.pattern, self.prefix, year, seq)
+
+    @cached_property
+    def _own(self) -> re.Pattern:
+        return pattern_regex(self.pattern, self.prefix)
+
+    @cached_property
+    def _answers(self) -> dict[str, tuple[int, int] | NumberOutOfRange | None]:
+        return {}
+
+    def parse(self, number: str) -> tuple[int, int] | None:
+        """(year, seq) of a number in this pattern, or in the common 〔年〕号 form after
+        the prefix; None for a number in neither (kept as it is, outside the sequence).
+        Raises ``NumberOutOfRange`` for a number whose sequence or year cannot be.
+        Answers are remembered, refusals too."""
+        cache = self._answers
         if number not in cache:
             text = number.strip()
-            m = own.match(text)
-            if m is None and text.startswith(prefix):
+            m = self._own.match(text)
+            if m is None and text.startswith(self.prefix):
                 m = _GENERIC.search(text)
             try:
                 cache[number] = _checked(text, m["year"], m["seq"]) if m else None
@@ -158,14 +146,18 @@ def parser(series: str) -> Callable[[str], tuple[int, int] | None]:
             raise found
         return found
 
-    return parse
+
+def parser(series: str) -> Callable[[str], tuple[int, int] | None]:
+    """``parse_number`` for one series with the settings read once (an import parses
+    thousands of numbers)."""
+    return NumberFormat.read(series).parse
 
 
 def parse_number(series: str, number: str) -> tuple[int, int] | None:
     """(year, seq) of a number in this office's pattern, or in the common 〔年〕号 form;
-    None for a number in neither (kept as it is, outside the sequence). Raises
-    ``NumberOutOfRange`` for a number whose sequence or year cannot be."""
-    return parser(series)(number)
+    None for a number in neither. Raises ``NumberOutOfRange`` for a number whose
+    sequence or year cannot be."""
+    return NumberFormat.read(series).parse(number)
 
 
 def _highest_stored(series: str, year: int) -> int:
@@ -213,29 +205,67 @@ def _store(series: str, year: int, last: int) -> None:
      .execute())
 
 
-def preview(series: str, year: int) -> str:
+def preview(series: str, year: int, fmt: NumberFormat | None = None) -> str:
     """The number the next record of that year would get (nothing is claimed)."""
-    prefix = settings.get(SERIES_PREFIX_SETTING[series])
-    return format_number(settings.get("number_pattern"), prefix, year, _last(series, year) + 1)
+    return (fmt or NumberFormat.read(series)).format(year, _last(series, year) + 1)
+
+
+class Allocator:
+    """Numbers for many records in one write transaction (the steps take one at a time,
+    an import or the sample data thousands): each year's counter is read once, numbers
+    are given after it and never twice, and ``store`` writes the counters back.
+
+    ``taken(number) -> bool`` tells whether a number is already in use (for example
+    brought in by an import); such numbers are skipped."""
+
+    def __init__(self, series: str, *, fmt: NumberFormat | None = None,
+                 taken: Callable[[str], bool] | None = None):
+        self.series = series
+        self.fmt = fmt or NumberFormat.read(series)
+        self._taken = taken
+        self._last: dict[int, int] = {}
+        self._changed: set[int] = set()
+
+    def _counter(self, year: int) -> int:
+        if year not in self._last:
+            self._last[year] = _last(self.series, year, heal=True)
+        return self._last[year]
+
+    def next(self, year: int) -> tuple[str, int]:
+        """The next free number of ``year``: (number, seq)."""
+        seq = self._counter(year)
+        while True:
+            seq += 1
+            if seq > MAX_SEQ:
+                raise NumberOutOfRange("number", f"{year}年的{SERIES_LABEL[self.series]}编号已用到 {MAX_SEQ}号，"
+                                       "不能再编号。")
+            number = self.fmt.format(year, seq)
+            if self._taken is None or not self._taken(number):
+                self._last[year] = seq
+                self._changed.add(year)
+                return number, seq
+
+    def claim(self, year: int, seq: int) -> None:
+        """Note that ``seq`` of ``year`` is used (a number brought in), so it is never given."""
+        if out_of_range(seq):
+            raise NumberOutOfRange("number", f"序号 {seq} 超出范围：“编号”的序号应为 {MIN_SEQ} 到 {MAX_SEQ} 之间的整数。")
+        if seq > self._counter(year):
+            self._last[year] = seq
+            self._changed.add(year)
+
+    def store(self) -> None:
+        for year in sorted(self._changed):
+            _store(self.series, year, self._last[year])
+        self._changed.clear()
 
 
 def allocate(series: str, year: int, count: int, taken: Callable[[str], bool]) -> list[tuple[str, int]]:
     """Claim the next ``count`` numbers of ``series`` in ``year``. Call inside a write
     transaction. ``taken(number) -> bool`` tells whether a number is already in use (for
     example brought in by an import); such numbers are skipped, never given twice."""
-    prefix = settings.get(SERIES_PREFIX_SETTING[series])
-    pattern = settings.get("number_pattern")
-    seq, out = _last(series, year, heal=True), []
-    while len(out) < count:
-        seq += 1
-        if seq > MAX_SEQ:
-            raise NumberOutOfRange("number", f"{year}年的{SERIES_LABEL[series]}编号已用到 {MAX_SEQ}号，"
-                                   "不能再编号。")
-        number = format_number(pattern, prefix, year, seq)
-        if not taken(number):
-            out.append((number, seq))
-    if out:
-        _store(series, year, seq)
+    numbers = Allocator(series, taken=taken)
+    out = [numbers.next(year) for _ in range(count)]
+    numbers.store()
     return out
 
 
@@ -246,10 +276,9 @@ def next_number(series: str, year: int, taken) -> tuple[str, int]:
 
 def claim(series: str, year: int, seq: int) -> None:
     """Note that ``seq`` of ``year`` is used (imports), so it is never given again."""
-    if out_of_range(seq):
-        raise NumberOutOfRange("number", f"序号 {seq} 超出范围：“编号”的序号应为 {MIN_SEQ} 到 {MAX_SEQ} 之间的整数。")
-    if seq > _last(series, year, heal=True):
-        _store(series, year, seq)
+    numbers = Allocator(series)
+    numbers.claim(year, seq)
+    numbers.store()
 
 
 def is_jump(seq: int, before: int) -> bool:

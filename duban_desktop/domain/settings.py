@@ -8,6 +8,7 @@ from ..db import write_transaction
 from ..db.models import Setting
 from . import history
 from .errors import ValidationError
+from .number_pattern import validate_pattern
 from .text import clean, to_int
 
 
@@ -44,9 +45,7 @@ def _convert(key: str, value) -> object:
         return to_int(value, field=key, label=spec.label, low=spec.low, high=spec.high)
     text = clean(value, field=key, label=spec.label, max_len=spec.max_len, single_line=True)
     if key == "number_pattern":
-        from .numbering import validate_pattern  # numbering reads settings
-
-        validate_pattern(text)
+        validate_pattern(text, longest_prefix=SPECS["number_prefix"].max_len)
     if key in ("office_name", "number_prefix", "case_number_prefix", "number_pattern") and not text:
         raise ValidationError(key, f"请填写“{spec.label}”。")
     if key.startswith("font_") and not text:

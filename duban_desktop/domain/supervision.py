@@ -21,7 +21,7 @@ from ..db.models import (
     Unit,
     Urge,
 )
-from . import history, numbering
+from . import history, item_records, numbering
 from .dates import format_cn, require_not_future, require_order, to_date
 from .errors import NotFound, StepNotAllowed, ValidationError
 from .text import clean, require_choice, to_int
@@ -36,6 +36,7 @@ from .vocab import (
     VERDICTS,
 )
 from .workdays import current_calendar
+from .writes import LiveWrites
 
 SERIES = "supervision"
 LONG = 20000
@@ -163,11 +164,9 @@ def assisting_units(item: SupervisionItem) -> list[Unit]:
     return [a.unit for a in item.assisting.order_by(AssistingUnit.position)]
 
 
-def _give_number(item: SupervisionItem, year: int) -> None:
-    number, seq = numbering.next_number(
-        SERIES, year, lambda n: SupervisionItem.select().where(SupervisionItem.number == n).exists()
-    )
-    item.number, item.seq_year, item.seq = number, year, seq
+def _next_number(year: int) -> tuple[str, int]:
+    return numbering.next_number(
+        SERIES, year, lambda n: SupervisionItem.select().where(SupervisionItem.number == n).exists())
 
 
 def _take_number(number: str, accept_jump: bool) -> tuple[str, int | None, int | None]:
@@ -241,11 +240,10 @@ def register_item(*, title, lead_unit, responsible_person, source, deadline=None
             if number:
                 item.number, item.seq_year, item.seq = _take_number(number, accept_number_jump)
             else:
-                _give_number(item, registered_on.year)
+                item.number, item.seq = _next_number(registered_on.year)
+                item.seq_year = registered_on.year
         item.save()
-        _set_assisting(item, helpers)
-        history.record("item", item.id, "create", field="number", new=item.number or "",
-                       note=item.title)
+        item_records.created(item, LiveWrites(item.registrar), helpers)
     return item
 
 
@@ -266,16 +264,10 @@ def approve_item(item_id: int, *, approved_by, approved_on=None, note="", deadli
         new_deadline = _date("deadline", deadline) if deadline else item.deadline
         require_order(approved_on, new_deadline, field="deadline", earlier_label="批准日期",
                       later_label="完成时限")
-        item.approved_by, item.approved_on, item.approval_note = approved_by, approved_on, note
-        item.deadline = item.original_deadline = new_deadline
-        item.registered_on = approved_on
-        if item.issued_on is None or item.issued_on < approved_on:
-            item.issued_on = approved_on
-        item.state = "in_progress"
-        _give_number(item, approved_on.year)
+        number, seq = _next_number(approved_on.year)
+        item_records.approved(item, LiveWrites(), approved_by=approved_by, approved_on=approved_on,
+                              note=note, deadline=new_deadline, number=number, seq=seq)
         _touch(item)
-        history.record("item", item.id, "approve", field="number", new=item.number,
-                       note=f"{approved_by}批准立项。{note}".strip())
     return item
 
 
@@ -284,10 +276,8 @@ def reject_item(item_id: int, *, reason) -> SupervisionItem:
     with write_transaction():
         item = get_item(item_id)
         _require(item, "reject")
-        item.state, item.rejection_reason = "rejected", reason
+        item_records.rejected(item, LiveWrites(), reason=reason)
         _touch(item)
-        history.record("item", item.id, "reject", field="state", old="pending_approval",
-                       new="rejected", note=reason)
     return item
 
 
@@ -385,20 +375,9 @@ def urge(item_id: int, *, method, content="", urged_on=None, reply_days=None,
         require_order(urged_on, limit, field="new_deadline", earlier_label="催办日期",
                       later_label="新的完成时限")
         reply_by = current_calendar().add_workdays(urged_on, days) if days else None
-        record = Urge.create(item=item, urged_on=urged_on, method=method, content=content,
-                             reply_days=days, reply_by=reply_by, new_deadline=limit,
-                             urged_by=history.current_operator())
-        item.urge_count += 1
-        if item.last_urged_on is None or urged_on >= item.last_urged_on:
-            item.last_urged_on = urged_on
-        note = f"{URGE_METHODS[method]}。{content}".strip()
-        if limit and limit != item.deadline:
-            history.record("item", item.id, "urge", field="deadline", old=item.deadline, new=limit,
-                           note=note)
-            item.deadline = limit
-        else:
-            history.record("item", item.id, "urge", field="urge_count", old=item.urge_count - 1,
-                           new=item.urge_count, note=note)
+        record = item_records.urged(item, LiveWrites(), urged_on=urged_on, method=method,
+                                    content=content, reply_days=days, reply_by=reply_by,
+                                    new_deadline=limit)
         _touch(item)
     return record
 
@@ -428,12 +407,8 @@ def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None
             raise ValidationError(
                 "new_deadline",
                 f"“延期后的完成时限”应晚于现在的完成时限({format_cn(item.deadline)})。")
-        record = Extension.create(item=item, requested_on=requested_on, reason=reason,
-                                  approved_by=approved_by, old_deadline=item.deadline,
-                                  new_deadline=new_deadline, recorded_by=history.current_operator())
-        history.record("item", item.id, "extend", field="deadline", old=item.deadline,
-                       new=new_deadline, note=f"{approved_by}批准。{reason}")
-        item.deadline = new_deadline
+        record = item_records.extended(item, LiveWrites(), requested_on=requested_on, reason=reason,
+                                       approved_by=approved_by, new_deadline=new_deadline)
         _touch(item)
     return record
 
@@ -456,17 +431,10 @@ def report_result(item_id: int, *, content, unit=None, reported_on=None,
             _require(item, "report")
         require_order(item.registered_on, reported_on, field="reported_on",
                       earlier_label="登记日期", later_label="报送日期")
-        report = ResultReport.create(item=item, unit=who, reported_on=reported_on, content=content,
-                                     recorded_by=history.current_operator())
+        report = item_records.reported(item, LiveWrites(), unit=who, unit_name=who.name, is_lead=is_lead,
+                                       reported_on=reported_on, content=content)
         if is_lead:
-            history.record("item", item.id, "report", field="result", old=item.result, new=content,
-                           note=who.name)
-            item.result, item.result_reported_on = content, reported_on
-            item.state = "awaiting_review"
             _touch(item)
-        else:
-            history.record("item", item.id, "report", field="assisting_result", new=content,
-                           note=who.name)
     return report
 
 
@@ -518,25 +486,8 @@ def review(item_id: int, *, verdict, looks: dict, comment="", reviewed_on=None,
                       earlier_label="报送日期", later_label="审理日期")
         require_order(reviewed_on, limit, field="new_deadline", earlier_label="审理日期",
                       later_label="新的完成时限")
-        fields = {}
-        for look, (ok, note) in checked.items():
-            fields[look], fields[f"{look}_note"] = ok, note
-        record = Review.create(item=item, reviewed_on=reviewed_on, verdict=verdict, comment=comment,
-                               reviewer=history.current_operator(), **fields)
-        old_state = item.state
-        if verdict == "pass":
-            item.state, item.completed_on = "passed", item.result_reported_on
-        else:
-            item.state = "in_progress"
-            if verdict == "redo":
-                item.result, item.result_reported_on = "", None
-        note = VERDICTS[verdict] + ("。未通过:" + "、".join(failing) if failing else "")
-        note += f"。{comment}" if comment else ""
-        history.record("item", item.id, "review", field="state", old=old_state, new=item.state,
-                       note=note)
-        if limit and limit != item.deadline:
-            history.record("item", item.id, "review", field="deadline", old=item.deadline, new=limit)
-            item.deadline = limit
+        record = item_records.reviewed(item, LiveWrites(), reviewed_on=reviewed_on, verdict=verdict,
+                                       looks=checked, comment=comment, new_deadline=limit)
         _touch(item)
     return record
 
@@ -559,29 +510,19 @@ def feedback(item_id: int, *, kind, recipient="", fed_back_on=None, document_num
     with write_transaction():
         item = get_item(item_id)
         _require(item, "feedback")
-        changes = {}
-        for field, value in (("result_summary", result_summary), ("proposed_action", proposed_action)):
-            if value is not None:
-                new = _text(field, value)
-                if new != getattr(item, field):
-                    changes[field] = (getattr(item, field), new)
-                    setattr(item, field, new)
+        summary = _text("result_summary", result_summary) if result_summary is not None else None
+        action = _text("proposed_action", proposed_action) if proposed_action is not None else None
         if kind == "instruction_report":
             recipient = recipient or item.instructing_leader
-            if not item.result_summary:
+            if not (item.result_summary if summary is None else summary):
                 raise ValidationError("result_summary", "报送“领导同志批示件办理情况”前,请填写“查办结果摘要”。")
         if not recipient:
             raise ValidationError("recipient", "请填写“报送对象”(报送给哪位领导或哪个机关)。")
         require_order(item.completed_on, fed_back_on, field="fed_back_on",
                       earlier_label="办结日期", later_label="反馈日期")
-        record = Feedback.create(item=item, kind=kind, fed_back_on=fed_back_on, recipient=recipient,
-                                 document_number=document_number, note=note,
-                                 recorded_by=history.current_operator())
-        if changes:
-            history.record_changes("item", item.id, changes)
-        item.state, item.closed_on = "closed", fed_back_on
-        history.record("item", item.id, "feedback", field="state", old="passed", new="closed",
-                       note=f"{FEEDBACK_KINDS[kind]},报送{recipient}")
+        record = item_records.fed_back(item, LiveWrites(), kind=kind, recipient=recipient,
+                                       fed_back_on=fed_back_on, document_number=document_number,
+                                       note=note, result_summary=summary, proposed_action=action)
         _touch(item)
     return record
 
@@ -595,8 +536,6 @@ def void(item_id: int, *, reason, voided_on=None, now: dt.date | None = None) ->
     with write_transaction():
         item = get_item(item_id)
         _require(item, "void")
-        old = item.state
-        item.state, item.void_reason, item.voided_on = "voided", reason, voided_on
-        history.record("item", item.id, "void", field="state", old=old, new="voided", note=reason)
+        item_records.voided(item, LiveWrites(), reason=reason, voided_on=voided_on)
         _touch(item)
     return item
