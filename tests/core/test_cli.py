@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -9,6 +10,9 @@ import sys
 
 import pytest
 
+from duban_desktop.db import close_database, open_database
+
+from .. import factories
 from ..factories import file_digest
 
 
@@ -58,9 +62,37 @@ def test_demo_refuses_a_database_with_data(sample):
     assert "已经有数据" in proc.stderr
 
 
-def test_alerts_text(sample):
-    proc = run("alerts", "--db", sample, check=0)
-    assert "【已逾期】" in proc.stdout or "没有逾期" in proc.stdout
+def test_alerts_text_says_there_are_none(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    open_database(path)
+    close_database()
+    lines = run("alerts", "--db", path, check=0).stdout.splitlines()
+    assert lines[0] == "没有逾期或即将到期的事项。"
+    assert not [line for line in lines if "【" in line]
+
+
+def test_alerts_text_lists_each_level_with_its_items(tmp_path):
+    """One overdue item, one due tomorrow (by the real clock, as the command counts), one
+    closed on time: the text names the first two under their headings, not the third."""
+    path = tmp_path / "office.sqlite"
+    open_database(path)
+    try:
+        late = factories.item(title="逾期未报的事项").number  # due 2026-06-30, nothing reported
+        now = dt.date.today()
+        soon = factories.item(title="明天到期的事项", registered_on=now, instruction_date=now,
+                              deadline=now + dt.timedelta(days=1), now=now).number
+        done = factories.closed_item(title="按期办结的事项").number
+    finally:
+        close_database()
+    text = run("alerts", "--db", path, check=0).stdout
+    lines = text.splitlines()
+    assert "没有逾期" not in text and done not in text
+    heads = {line: n for n, line in enumerate(lines) if line.startswith("【")}
+    assert "【已逾期】1 件" in heads and "【即将到期】1 件" in heads
+    assert lines[heads["【已逾期】1 件"] + 1].split()[:2] == [late, "逾期未报的事项"]
+    assert "已逾期" in lines[heads["【已逾期】1 件"] + 1]
+    assert lines[heads["【即将到期】1 件"] + 1].split()[:2] == [soon, "明天到期的事项"]
+    assert len(heads) == 2, heads
 
 
 def test_check_passes_on_sample_and_lists_backups(sample):

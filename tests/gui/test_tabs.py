@@ -224,20 +224,33 @@ def test_bad_setting_is_shown_beside_the_field(qtbot, db):
 
 
 def test_working_days_page_enters_next_years_holidays(qtbot, db):
+    from PySide6.QtWidgets import QPushButton
+
     from duban_desktop.domain.workdays import current_calendar
     from duban_desktop.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
+    dialog.show()
     page = dialog.workdays
-    year = TODAY.year + 1
-    assert "尚未录入" in page.status.text() or "使用" in page.status.text()
+    # two years ahead: never in the official data (it is published late in the year before)
+    year = TODAY.year + 2
+    page.year_box.setCurrentIndex(page.year_box.findData(year))
+    status = page.status.text()
+    assert f"{year}年的法定节假日和调休安排尚未录入" in status and "暂按周六、周日休息" in status
+    assert current_calendar().is_workday(dt.date(year, 1, 3)) == (dt.date(year, 1, 3).weekday() < 5)
     page.first.set_value(dt.date(year, 1, 1))
     page.last.set_value(dt.date(year, 1, 3))
     type_into(qtbot, page.note, "元旦")
-    page._add(False)
+    [holiday] = [b for b in page.findChildren(QPushButton) if b.text() == "设为放假"]
+    click(qtbot, holiday)
     assert page.table.rowCount() == 3
-    assert not current_calendar().is_workday(dt.date(year, 1, 1))
+    assert [page.table.item(row, 1).text() for row in range(3)] == ["放假"] * 3
+    assert page.table.item(0, 2).text() == "元旦"
+    status = page.status.text()
+    assert status.startswith(f"{year}年") and "使用本办公室录入的安排" in status
+    assert "尚未录入" not in status
+    assert not any(current_calendar().is_workday(dt.date(year, 1, day)) for day in (1, 2, 3))
 
 
 @pytest.mark.parametrize("model_class", [ItemTableModel, CaseTableModel])

@@ -1,35 +1,56 @@
 """First start: the welcome on a brand-new database, once per data folder; the shortcut
-menu action; the application icon."""
+menu action; the application icon.
+
+The shortcuts are really written, into a home, menu and desktop folder under tmp_path
+(the XDG variables and HOME say where, as they do for a user's session).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import sys
+from typing import NamedTuple
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from duban_desktop.domain import demo, ledger, settings
-from duban_desktop.shortcuts import ShortcutError
 from duban_desktop.ui import icons, shortcut_action, welcome
 from duban_desktop.ui.settings_store import ui_settings
 
 from .helpers import click, type_into
 
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the shortcuts are .desktop files on Linux")
+
+
+class Places(NamedTuple):
+    menu: object  # the applications-menu entry a shortcut becomes
+    desktop: object  # its copy on the desktop
+
+    def made(self) -> list[bool]:
+        return [self.menu.is_file(), self.desktop.is_file()]
+
 
 @pytest.fixture
-def made_shortcuts(monkeypatch):
-    calls = []
-    monkeypatch.setattr(shortcut_action, "create_shortcuts", lambda: calls.append(1) or [Path("/m"), Path("/d")])
-    return calls
+def places(tmp_path, monkeypatch):
+    """A user's session of our own: its home, menu folder and (existing) desktop folder."""
+    home = tmp_path / "home"
+    (home / "桌面").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DESKTOP_DIR", str(home / "桌面"))
+    return Places(home / ".local" / "share" / "applications" / "duban-desktop.desktop",
+                  home / "桌面" / "duban-desktop.desktop")
 
 
 def press(qtbot, dialog, which) -> None:
     click(qtbot, dialog.buttons.button(which))
 
 
-def test_first_start_asks_names_once(qtbot, window, dialogs, made_shortcuts):
+def test_first_start_asks_names_once(qtbot, window, dialogs, places):
     dialog = welcome.maybe_welcome(window)
     assert dialog is not None and dialog.isVisible()
     assert dialog.windowTitle() == "欢迎使用督办 Desktop"
@@ -44,7 +65,7 @@ def test_first_start_asks_names_once(qtbot, window, dialogs, made_shortcuts):
     assert settings.get("office_name") == "青山县人民政府办公室"
     assert settings.get("operator_name") == "林晓"
     assert window.windowTitle() == "督办 Desktop — 青山县人民政府办公室"
-    assert ledger.count() == 0 and not made_shortcuts
+    assert ledger.count() == 0 and places.made() == [False, False]
     assert ui_settings().value(welcome.MARK) in (True, "true")
     assert welcome.maybe_welcome(window) is None  # never again
     assert dialogs.messages == []
@@ -102,12 +123,15 @@ def test_a_refused_name_is_shown_beside_the_field(qtbot, window, dialogs):
     assert ledger.count() == 300
 
 
-def test_shortcut_box_makes_the_shortcuts(qtbot, window, dialogs, made_shortcuts):
+@linux_only
+def test_shortcut_box_makes_the_shortcuts(qtbot, window, dialogs, places):
     dialog = welcome.maybe_welcome(window)
-    dialog.fields["shortcut"].setChecked(True)
+    click(qtbot, dialog.fields["shortcut"])
+    assert dialog.fields["shortcut"].isChecked()
     with qtbot.waitSignal(dialog.finished):
         press(qtbot, dialog, QDialogButtonBox.Ok)
-    assert made_shortcuts == [1]
+    assert places.made() == [True, True]
+    assert "Name=督办 Desktop" in places.desktop.read_text(encoding="utf-8")
     assert "快捷方式" in window.statusBar().currentMessage()
     assert dialogs.messages == []  # quiet when it worked
 
@@ -138,27 +162,37 @@ def test_welcome_without_a_parent_stays_alive(qtbot, db):
     assert welcome.already_welcomed()
 
 
-def test_menu_action_creates_shortcuts_and_says_where(qtbot, window, dialogs, made_shortcuts):
+@linux_only
+def test_menu_action_creates_shortcuts_and_says_where(qtbot, window, dialogs, places):
     action = shortcut_action.shortcut_action(window)
     assert isinstance(action, QAction) and action.text() == "创建桌面快捷方式…"
     action.trigger()
-    assert made_shortcuts == [1]
+    assert places.made() == [True, True]
+    assert "Exec=" in places.menu.read_text(encoding="utf-8")
     kind, text = dialogs.messages[-1]
-    assert kind == "information" and "/m" in text and "/d" in text
+    assert kind == "information" and str(places.menu) in text and str(places.desktop) in text
+    assert "没有找到桌面文件夹" not in text
 
 
-def test_menu_action_without_a_desktop_folder(qtbot, window, dialogs, monkeypatch):
-    monkeypatch.setattr(shortcut_action, "create_shortcuts", lambda: [Path("/m")])
+@linux_only
+def test_menu_action_without_a_desktop_folder(qtbot, window, dialogs, places):
+    places.desktop.parent.rmdir()  # no 桌面, no ~/Desktop, no user-dirs.dirs
     shortcut_action.shortcut_action(window).trigger()
-    assert "没有找到桌面文件夹" in dialogs.messages[-1][1]
+    assert places.made() == [True, False]
+    kind, text = dialogs.messages[-1]
+    assert kind == "information" and str(places.menu) in text and "没有找到桌面文件夹" in text
 
 
-def test_menu_action_failure_is_a_warning(qtbot, window, dialogs, monkeypatch):
-    def refuse():
-        raise ShortcutError("无法创建快捷方式。没有权限")
-    monkeypatch.setattr(shortcut_action, "create_shortcuts", refuse)
+@linux_only
+def test_menu_action_failure_is_a_warning(qtbot, window, dialogs, places, monkeypatch, tmp_path):
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("not a folder")
+    monkeypatch.setenv("XDG_DATA_HOME", str(in_the_way))  # the menu folder cannot be made
     shortcut_action.shortcut_action(window).trigger()
-    assert dialogs.messages[-1] == ("warning", "创建快捷方式:无法创建快捷方式。没有权限")
+    kind, text = dialogs.messages[-1]
+    assert kind == "warning" and text.startswith("创建快捷方式:无法创建快捷方式。")
+    assert str(in_the_way) in text
+    assert places.made() == [False, False]  # nothing half-made on the desktop either
 
 
 def test_app_icon_has_every_size(qtbot):
@@ -171,19 +205,31 @@ def test_app_icon_has_every_size(qtbot):
     assert red.red() > 150 and red.green() < 60 and red.blue() < 60
 
 
-def test_apply_app_icon(qtbot, monkeypatch):
+@pytest.fixture
+def app(qtbot):
+    """The application, given back its icon and desktop file name afterwards."""
     app = QApplication.instance()
-    monkeypatch.setattr(app, "setWindowIcon", lambda icon: setattr(app, "_test_icon", icon))
-    monkeypatch.setattr(app, "setDesktopFileName", lambda name: setattr(app, "_test_desktop", name))
+    icon, name = app.windowIcon(), app.desktopFileName()
+    yield app
+    app.setWindowIcon(icon)
+    app.setDesktopFileName(name)
+
+
+def test_apply_app_icon(app):
+    app.setWindowIcon(QIcon())
+    app.setDesktopFileName("")
     icon = icons.apply_app_icon(app)
-    assert app._test_icon is icon and not icon.isNull()
-    assert app._test_desktop == "duban-desktop"
+    assert not icon.isNull()
+    assert app.windowIcon().cacheKey() == icon.cacheKey()
+    assert sorted(s.width() for s in app.windowIcon().availableSizes()) == [16, 32, 48, 64, 128, 256]
+    assert app.desktopFileName() == "duban-desktop"
 
 
 def test_missing_icon_files_give_an_empty_icon(qtbot, monkeypatch, tmp_path, caplog):
-    monkeypatch.setattr("duban_desktop.shortcuts.resources_dir", lambda: tmp_path)
+    # a bundle (PyInstaller's _MEIPASS) that lacks resources/icons/
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert icons.app_icon().isNull()
-    assert "application icon not found" in caplog.text
+    assert "application icon not found" in caplog.text and str(tmp_path) in caplog.text
 
 
 def test_welcome_dialog_is_window_modal(qtbot, window, dialogs):
