@@ -15,7 +15,7 @@ from ..db.errors import DamagedDatabaseError, classify
 from ..db.integrity import check_structure
 from ..db.models import CoordinationCase, SupervisionItem, Unit
 from ..domain import consistency, demo
-from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
+from ..domain.alerts import LEVELS, calendar_notice, compute_alerts, describe
 from ..domain.dates import format_cn
 from .common import CommandError, add_db_option, db_target, open_db, out
 
@@ -77,13 +77,9 @@ def cmd_alerts(args) -> int:
             continue
         out(f"【{label}】{len(group)} 件")
         for a in group:
-            when = {"overdue": f"已逾期 {a.days} 个工作日", "due_soon": f"还剩 {a.days} 个工作日" if a.days else "今天到期",
-                    "reply_overdue": f"反馈已逾期 {a.days} 个工作日",
-                    "awaiting_review": f"已等待审理 {a.days} 个工作日",
-                    "coordination_overdue": f"已逾期 {a.days} 个工作日"}[level]
-            out(f"  {a.number}  {a.title}  {a.lead_unit}  时限 {format_cn(a.deadline)}  {when}")
+            out(f"  {a.number}  {a.title}  {a.lead_unit}  时限 {format_cn(a.deadline)}  {describe(a)}")
     if notice:
-        out(f"注意:{notice}")
+        out(f"注意：{notice}")
     return 0
 
 

@@ -1,30 +1,43 @@
-"""逾期提醒: what is overdue, due soon, waiting for a reply or a review.
+"""逾期提醒: what is overdue, due soon, waiting for a reply, a review or a feedback.
 
-Dates compare as dates: an item due today is not overdue. Distances are counted in
-working days (official calendar plus the office's overrides). The database does the
-filtering; only the rows that alert come back.
+What each level means is domain/state.py's: 已逾期 and 即将到期 are its states of an item,
+待审理超时 and 待反馈超时 its ``office_late`` (the office's own lateness, never the unit's),
+协调事项逾期 its overdue case. Dates compare as dates: an item due today is not overdue.
+Distances are counted in working days (official calendar plus the office's overrides).
+The database does the filtering, with state.py's predicates; only the rows that alert
+come back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import peewee as pw
 
 from ..db.ids import rows_of
 from ..db.models import CoordinationCase, SupervisionItem, Unit, Urge
-from . import settings
-from .dates import stored_date
-from .workdays import ONE_DAY, WorkCalendar, current_calendar, fallback_notice
+from . import state
+from .dates import format_cn, stored_date
+from .state import due_soon_horizon, waited_cutoff  # noqa: F401 - where they were asked for
+from .workdays import WorkCalendar, current_calendar, fallback_notice
 
 LEVELS = {
     "overdue": "已逾期",
     "due_soon": "即将到期",
     "reply_overdue": "催办反馈逾期",
     "awaiting_review": "待审理超时",
+    "awaiting_feedback": "待反馈超时",
     "coordination_overdue": "协调事项逾期",
 }
+# the levels that are the office's own lateness (an item there is not urged)
+OFFICE_LEVELS = ("awaiting_review", "awaiting_feedback")
+# each level's colour, by state.py's tones
+LEVEL_TONES = {"overdue": "overdue", "due_soon": "due_soon", "reply_overdue": "overdue",
+               "awaiting_review": state.OFFICE_LATE_TONE, "awaiting_feedback": state.OFFICE_LATE_TONE,
+               "coordination_overdue": "overdue"}
 
 
 class Alert(NamedTuple):
@@ -39,11 +52,17 @@ class Alert(NamedTuple):
     lead_unit: str
     deadline: dt.date | None
     days: int  # working days: overdue / remaining / waited
-    since: dt.date | None = None  # reply limit or report date the alert counts from
+    since: dt.date | None = None  # reply limit, report or review date the alert counts from
+    state: str = ""  # the item's or case's stored state
 
     @property
     def level_label(self) -> str:
         return LEVELS[self.level]
+
+    @property
+    def urgeable(self) -> bool:
+        """Whether the handling unit can be urged for it (its result is not reported)."""
+        return self.entity == "item" and self.state == "in_progress"
 
     def as_json(self) -> dict:
         data = self._asdict()
@@ -53,45 +72,48 @@ class Alert(NamedTuple):
         return data
 
 
-def due_soon_horizon(calendar: WorkCalendar, today: dt.date, days: int) -> dt.date:
-    """The last date whose remaining working days are at most ``days``."""
-    return calendar.add_workdays(today, days + 1) - ONE_DAY
+def describe(alert: Alert) -> str:
+    """The alert's 情况, in a phrase (the window's 逾期提醒 and `duban-desktop alerts`)."""
+    if alert.level == "overdue" and alert.state in state.REPORTED:
+        return f"{format_cn(alert.since)}报送结果，逾期 {alert.days} 个工作日，待本办处理"
+    return {
+        "overdue": f"已逾期 {alert.days} 个工作日",
+        "due_soon": "今天到期" if alert.days == 0 else f"还剩 {alert.days} 个工作日",
+        "reply_overdue": f"应于{format_cn(alert.since)}前反馈，已逾期 {alert.days} 个工作日",
+        "awaiting_review": f"{format_cn(alert.since)}报送结果，已等待审理 {alert.days} 个工作日",
+        "awaiting_feedback": f"{format_cn(alert.since)}审理通过，已等待反馈 {alert.days} 个工作日",
+        "coordination_overdue": f"已逾期 {alert.days} 个工作日",
+    }[alert.level]
 
 
-def waited_cutoff(calendar: WorkCalendar, today: dt.date, days: int) -> dt.date:
-    """The latest date from which more than ``days`` working days have passed by today."""
-    day = today - ONE_DAY
-    while calendar.workdays_between(day, today) <= days:
-        day -= ONE_DAY
-    return day
+def level_counts(alerts: Iterable[Alert]) -> dict[str, int]:
+    """How many alerts each level has (every level, 0 included)."""
+    found = Counter(a.level for a in alerts)
+    return {level: found.get(level, 0) for level in LEVELS}
 
 
-def _item_query(*conditions):
-    return (SupervisionItem
-            .select(SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
-                    SupervisionItem.deadline, Unit.name)
-            .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
-            .where(*conditions)
-            .order_by(SupervisionItem.deadline, SupervisionItem.id))
+def _item_columns(*extra):
+    return (SupervisionItem.select(SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
+                                   SupervisionItem.deadline, Unit.name, SupervisionItem.state, *extra)
+            .join(Unit, on=(SupervisionItem.lead_unit == Unit.id)))
 
 
 def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None = None,
                    levels: tuple[str, ...] = tuple(LEVELS)) -> list[Alert]:
-    today = today or dt.date.today()
-    calendar = calendar or current_calendar()
+    rules = state.rules(today, calendar)
+    today, calendar = rules.today, rules.calendar
     found: list[Alert] = []
     append = found.append
     in_progress = SupervisionItem.state == "in_progress"
     # Many alerts share a date: each date as stored is read, and its working days
     # counted, once (one dictionary lookup per row after that).
-    ahead: dict = {}  # stored deadline -> (date, level, working days)
+    ahead: dict = {}  # stored deadline -> (date, working days to or since it)
     behind: dict = {}  # stored date -> (date, working days since)
     ahead_get, behind_get = ahead.get, behind.get
 
     def deadline_of(stored):
         day = stored_date(stored)
-        found = ahead[stored] = (day, "overdue" if day < today else "due_soon",
-                                 abs(calendar.remaining(today, day)))
+        found = ahead[stored] = (day, abs(calendar.remaining(today, day)))
         return found
 
     def since(stored):
@@ -100,12 +122,25 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
         return found
 
     if "overdue" in levels or "due_soon" in levels:
-        horizon = due_soon_horizon(calendar, today, settings.get("due_soon_days"))
-        for item_id, number, title, stored, unit_name in rows_of(
-                _item_query(in_progress, SupervisionItem.deadline <= horizon)):
-            deadline, level, days = ahead_get(stored) or deadline_of(stored)
-            if level in levels:
-                append(Alert(level, "item", item_id, number, title, unit_name, deadline, days))
+        wanted = [state.item_where(code, rules) for code, level in
+                  ((state.OVERDUE, "overdue"), (state.DUE_SOON, "due_soon")) if level in levels]
+        query = _item_columns(SupervisionItem.result_reported_on).where(
+            wanted[0] if len(wanted) == 1 else wanted[0] | wanted[1]).order_by(
+            SupervisionItem.deadline, SupervisionItem.id)
+        for item_id, number, title, stored, unit_name, stored_state, reported in rows_of(query):
+            deadline, days = ahead_get(stored) or deadline_of(stored)
+            # the query holds only these two states, and only overdue is before today
+            if deadline >= today:
+                append(Alert("due_soon", "item", item_id, number, title, unit_name, deadline, days,
+                             None, stored_state))
+            elif stored_state == "in_progress":
+                append(Alert("overdue", "item", item_id, number, title, unit_name, deadline, days,
+                             None, stored_state))
+            else:  # reported after the deadline: late by the report, not by today
+                reported_on = stored_date(reported)
+                append(Alert("overdue", "item", item_id, number, title, unit_name, deadline,
+                             state.days_late(rules, stored_state, deadline, reported_on),
+                             reported_on, stored_state))
 
     if "reply_overdue" in levels:
         # the latest urge of each item in progress (a correlated lookup on the urge index)
@@ -125,32 +160,30 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
         for stored, item_id, number, title, deadline, unit_name in rows_of(query):
             reply_by, days = behind_get(stored) or since(stored)
             append(Alert("reply_overdue", "item", item_id, number, title, unit_name,
-                         (ahead_get(deadline) or deadline_of(deadline))[0], max(1, days), reply_by))
+                         (ahead_get(deadline) or deadline_of(deadline))[0], max(1, days), reply_by,
+                         "in_progress"))
 
-    if "awaiting_review" in levels:
-        cutoff = waited_cutoff(calendar, today, settings.get("review_wait_days"))
-        query = (SupervisionItem
-                 .select(SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
-                         SupervisionItem.deadline, SupervisionItem.result_reported_on, Unit.name)
-                 .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
-                 .where(SupervisionItem.state == "awaiting_review",
-                        SupervisionItem.result_reported_on <= cutoff)
-                 .order_by(SupervisionItem.result_reported_on, SupervisionItem.id))
-        for item_id, number, title, deadline, stored, unit_name in rows_of(query):
-            reported, days = behind_get(stored) or since(stored)
-            append(Alert("awaiting_review", "item", item_id, number, title, unit_name,
-                         (ahead_get(deadline) or deadline_of(deadline))[0], days, reported))
+    office = (("awaiting_review", state.review_late_sql(rules), SupervisionItem.result_reported_on),
+              ("awaiting_feedback", state.feedback_late_sql(rules), state.passed_on_sql()))
+    for level, late, since_column in office:
+        if level not in levels:
+            continue
+        query = _item_columns(since_column).where(late).order_by(since_column, SupervisionItem.id)
+        for item_id, number, title, deadline, unit_name, stored_state, stored in rows_of(query):
+            day, days = behind_get(stored) or since(stored)
+            append(Alert(level, "item", item_id, number, title, unit_name,
+                         (ahead_get(deadline) or deadline_of(deadline))[0], days, day, stored_state))
 
     if "coordination_overdue" in levels:
         query = (CoordinationCase
                  .select(CoordinationCase.id, CoordinationCase.number, CoordinationCase.title,
-                         CoordinationCase.deadline, CoordinationCase.requester)
-                 .where(CoordinationCase.state.in_(("intake", "verification", "consultation")),
-                        CoordinationCase.deadline < today)
+                         CoordinationCase.deadline, CoordinationCase.requester, CoordinationCase.state)
+                 .where(state.case_where(state.OVERDUE, rules))
                  .order_by(CoordinationCase.deadline, CoordinationCase.id))
-        for case_id, number, title, stored, requester in rows_of(query):
-            deadline, _level, days = ahead_get(stored) or deadline_of(stored)
-            append(Alert("coordination_overdue", "case", case_id, number, title, requester, deadline, days))
+        for case_id, number, title, stored, requester, stored_state in rows_of(query):
+            deadline, days = ahead_get(stored) or deadline_of(stored)
+            append(Alert("coordination_overdue", "case", case_id, number, title, requester, deadline,
+                         days, None, stored_state))
     return found
 
 

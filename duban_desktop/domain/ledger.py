@@ -16,6 +16,8 @@ import peewee as pw
 from ..db import search
 from ..db.ids import distinct_desc, ids_of
 from ..db.models import AssistingUnit, SupervisionItem, Unit
+from . import state as states
+from .dates import stored_date
 from .errors import ValidationError
 from .vocab import ITEM_OPEN_STATES, ITEM_SOURCES, ITEM_STATES
 
@@ -28,7 +30,7 @@ class ItemFilter(NamedTuple):
     unit: int | None = None  # a unit id: lead or assisting
     source: str | None = None
     year: int | None = None  # registration year
-    overdue_only: bool = False
+    overdue_only: bool = False  # 只看逾期: domain/state.py's overdue
 
     def validated(self) -> ItemFilter:
         if self.state not in (None, OPEN) and self.state not in ITEM_STATES:
@@ -57,7 +59,7 @@ def condition(f: ItemFilter, today: dt.date | None = None) -> pw.Expression:
         assisting = AssistingUnit.select(AssistingUnit.item).where(AssistingUnit.unit == f.unit)
         parts.append((item.lead_unit == f.unit) | item.id.in_(assisting))
     if f.overdue_only:
-        parts.append(item.state.in_(ITEM_OPEN_STATES) & (item.deadline < (today or dt.date.today())))
+        parts.append(states.overdue_sql(today or dt.date.today()))
     for word in f.text.split():
         # the search line holds the units' names too: one lookup per word
         text = search.item_text_match(word)
@@ -126,13 +128,18 @@ class ItemRow(NamedTuple):
     urge_count: int
     last_urged_on: dt.date | None
     state: str
+    # what domain/state.py judges the row by
+    result_reported_on: dt.date | None = None
+    completed_on: dt.date | None = None
+    passed_on: dt.date | None = None  # asked only of items awaiting feedback
 
 
 _ROW_FIELDS = (SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
                SupervisionItem.source, Unit.name, SupervisionItem.responsible_person,
                SupervisionItem.registered_on, SupervisionItem.deadline,
                SupervisionItem.original_deadline, SupervisionItem.urge_count,
-               SupervisionItem.last_urged_on, SupervisionItem.state)
+               SupervisionItem.last_urged_on, SupervisionItem.state,
+               SupervisionItem.result_reported_on, SupervisionItem.completed_on)
 
 
 def rows_for(ids: Iterable[int]) -> dict[int, ItemRow]:
@@ -140,10 +147,12 @@ def rows_for(ids: Iterable[int]) -> dict[int, ItemRow]:
     ids = list(ids)
     if not ids:
         return {}
-    query = (SupervisionItem.select(*_ROW_FIELDS)
+    passed_on = pw.Case(None, [(SupervisionItem.state == states.PASSED, states.passed_on_sql())], None)
+    query = (SupervisionItem.select(*_ROW_FIELDS, passed_on)
              .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
              .where(SupervisionItem.id.in_(ids)).tuples())
-    return {r[0]: ItemRow(r[0], r[1] or "", *r[2:]) for r in query}
+    # (the passing review's date comes through an expression: peewee converts only fields)
+    return {r[0]: ItemRow(r[0], r[1] or "", *r[2:-1], stored_date(r[-1])) for r in query}
 
 
 def iter_items(f: ItemFilter = ItemFilter(), sort: str = "number", descending: bool = False,

@@ -6,7 +6,10 @@ Definitions (printed under the ledger's statistics sheet too):
 - 办结 closed: result reviewed and fed back;
 - 按期办结 closed on time: closed, and the result that passed review was reported on or
   before the deadline in force (approved extensions move it);
-- 未办结 open: assigned and not closed; 逾期 overdue: open past the deadline;
+- 未办结 open: assigned and not closed; 逾期 overdue: the handling unit's lateness, as
+  domain/state.py says it (not reported by the deadline in force, or reported after it
+  and not yet closed); a result reported on time that waits for the office's review or
+  feedback is not overdue;
 - 办结率 = 办结 / 交办; 按期办结率 = 按期办结 / 办结.
 """
 
@@ -18,15 +21,18 @@ from dataclasses import dataclass
 import peewee as pw
 
 from ..db.models import SupervisionItem, Unit
-from .vocab import ITEM_SOURCES
+from . import state
+from .vocab import ITEM_OPEN_STATES, ITEM_SOURCES
 
-ASSIGNED_STATES = ("in_progress", "awaiting_review", "passed", "closed")
-OPEN_STATES = ("in_progress", "awaiting_review", "passed")
+OPEN_STATES = ITEM_OPEN_STATES
+ASSIGNED_STATES = (*OPEN_STATES, "closed")
 
 DEFINITIONS = (
-    "交办:已立项且未撤销的事项;办结:已审理通过并反馈;"
-    "按期办结:办结且通过审理的办理结果在完成时限(含批准延期)内报送;"
-    "逾期:未办结且已过完成时限。办结率=办结/交办;按期办结率=按期办结/办结。"
+    "交办：已立项且未撤销的事项；办结：已审理通过并反馈；"
+    "按期办结：办结且通过审理的办理结果在完成时限（含批准延期）内报送；"
+    "逾期：未办结，且承办单位未在完成时限内报送办理结果（含逾期后才报送、尚待审理或反馈的）；"
+    "承办单位按期报送、等待本办审理或反馈的，不计逾期。"
+    "办结率＝办结÷交办；按期办结率＝按期办结÷办结。"
 )
 
 GROUPINGS = {"unit": "承办单位", "source": "立项依据", "month": "立项月份"}
@@ -75,9 +81,9 @@ def statistics(by: str, *, year: int | None = None, today: dt.date | None = None
     columns = [
         pw.fn.COUNT(item.id).alias("assigned"),
         _count(closed).alias("closed"),
-        _count(closed & (item.completed_on <= item.deadline)).alias("closed_on_time"),
+        _count(state.closed_on_time_sql()).alias("closed_on_time"),
         _count(is_open).alias("open"),
-        _count(is_open & (item.deadline < today)).alias("overdue"),
+        _count(state.overdue_sql(today)).alias("overdue"),
     ]
     if by == "unit":
         keys = [Unit.id, Unit.name]

@@ -21,6 +21,7 @@ from ..db.models import (
     Urge,
 )
 from ..domain import coordination, ledger, settings, statistics, supervision
+from ..domain import state as states
 from ..domain.dates import format_cn, format_cn_month_day
 from ..domain.vocab import (
     CASE_KINDS,
@@ -37,7 +38,6 @@ from ..domain.vocab import (
     VERDICTS,
     label,
 )
-from ..domain.workdays import current_calendar
 from .form_fill import Context
 
 BLANK_DATE = "　　　　年　　月　　日"
@@ -198,14 +198,16 @@ def _handling_summary(item: SupervisionItem, related: Related) -> str:
 def item_contexts(item_ids: Iterable[int], today: dt.date) -> Iterator[tuple[SupervisionItem, Context]]:
     """Each item and the fields of its forms, read a page at a time (for batches)."""
     values = settings.all_settings()
+    rules = states.rules(today, values=values)
     for item, related in iter_items(item_ids):
-        yield item, item_context(item, today, related, values)
+        yield item, item_context(item, today, related, values, rules)
 
 
 def item_context(item: SupervisionItem, today: dt.date, related: Related | None = None,
-                 values: dict | None = None) -> Context:
+                 values: dict | None = None, rules: states.Rules | None = None) -> Context:
     related = related or load_related([item.id])[item.id]
     values = values or settings.all_settings()
+    rules = rules or states.rules(today, values=values)
     lead = item.lead_unit
     helpers = [u.name for u in related.assisting]
     who = f"{lead.name}({item.responsible_person})" if item.responsible_person else lead.name
@@ -214,12 +216,12 @@ def item_context(item: SupervisionItem, today: dt.date, related: Related | None 
     handling = lead.name + ("会同" + "、".join(helpers) if helpers else "")
     last = related.urges[-1] if related.urges else None
     reply_days = (last.reply_days if last and last.reply_days else values["default_reply_days"])
-    open_now = item.state in ("in_progress", "awaiting_review", "passed")
-    overdue = open_now and item.deadline < today
+    overdue = states.item_state(rules, item.state, item.deadline, item.result_reported_on,
+                                item.completed_on) == states.OVERDUE
     requirement = f"该事项完成时限为{format_cn(item.deadline)}"
     if overdue:
-        days = -current_calendar().remaining(today, item.deadline)
-        requirement += f",已逾期{days}个工作日"
+        days = states.days_late(rules, item.state, item.deadline, item.result_reported_on)
+        requirement += f"，已逾期{days}个工作日"
     requirement += "。"
     if item.leader_instruction:
         who_said = item.instructing_leader or "领导"
@@ -367,17 +369,17 @@ def bulletin_context(today: dt.date, year: int | None = None) -> Context:
     units = []
     for i, row in enumerate(rows, start=1):
         units.append({"序号": str(i), "承办单位": row.label, **_counts(row)})
-    where = ledger.ItemFilter(state=ledger.OPEN, overdue_only=True, year=year)
+    where = ledger.ItemFilter(overdue_only=True, year=year)  # domain/state.py's overdue
     ids = ledger.item_ids(where, sort="deadline", today=today)
     shown = list(ids[:BULLETIN_OVERDUE_ROWS])
-    calendar = current_calendar()
+    rules = states.rules(today)
     overdue = []
     for i, (item, _related) in enumerate(iter_items(shown), start=1):
         overdue.append({
             "序号": str(i), "编号": item.number or "", "催办项目": item.title,
             "承办单位": item.lead_unit.name, "具体负责人": item.responsible_person,
             "完成时限": format_cn(item.deadline),
-            "逾期工作日": str(-calendar.remaining(today, item.deadline)),
+            "逾期工作日": str(states.days_late(rules, item.state, item.deadline, item.result_reported_on)),
             "办理状态": label(ITEM_STATES, item.state), "催办次数": str(item.urge_count)})
     if len(ids) > len(shown):
         overdue.append({"催办项目": f"另有{len(ids) - len(shown)}件逾期事项未列出，"

@@ -43,6 +43,7 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("result", "办理结果", 20),
     Column("result_summary", "查办结果摘要", 18),
     Column("", "逾期天数(工作日)", 6.5, "int"),
+    Column("", "情况", 8, "center"),  # domain/state.py's state: 已逾期, 待审理, 逾期办结, ...
 )
 
 LEDGER_HEADERS = tuple(c.header for c in LEDGER_COLUMNS)

@@ -19,9 +19,12 @@ How the window's filter applies to each sheet:
 
 The filter in force is printed under each sheet's title, so a printout says what it covers.
 
-Colours: red = 逾期 (open and past the deadline: the same definition as the 统计 sheet
-and the overdue filter), yellow = 办理中 and due within the office's "due soon" working
-days (as the window's alerts), green = 已办结, grey = 已撤销 / 不予立项.
+Colours and the 情况 column are domain/state.py's, as in the window: red = 逾期 (the
+handling unit's lateness: the same definition as the 统计 sheet, the 逾期清单 and the
+overdue filter), yellow = 办理中 and due within the office's "due soon" working days,
+green = 已办结, grey = 已撤销 / 不予立项. A result reported on time that waits for the
+office's review or feedback is not red (its tones, "waiting" and "office_late", are
+coloured where io/xlsx.py's FILLS has them, plain otherwise).
 """
 
 from __future__ import annotations
@@ -47,23 +50,20 @@ from ..db.models import (
     database,
 )
 from ..domain import settings
-from ..domain.alerts import due_soon_horizon
+from ..domain import state as states
 from ..domain.dates import format_cn
 from ..domain.ledger import OPEN, ItemFilter, condition
 from ..domain.statistics import DEFINITIONS, GROUPINGS, statistics
 from ..domain.units import get_unit
 from ..domain.vocab import (
     CASE_KINDS,
-    CASE_OPEN_STATES,
     CASE_SOURCES,
     CASE_STATES,
     CASE_STEPS,
-    ITEM_OPEN_STATES,
     ITEM_SOURCES,
     ITEM_STATES,
     RECORD_KINDS,
 )
-from ..domain.workdays import current_calendar
 from .files import Cancelled, atomic_write
 from .ledger_columns import (
     CASES_SHEET,
@@ -217,32 +217,29 @@ def _assisting_names(cond) -> dict[int, str]:
 
 
 class _Tones:
-    """Row colour and days overdue, by the same rules as statistics and alerts."""
+    """Row state, colour and days overdue: domain/state.py's, as every view has them."""
 
     def __init__(self, today: dt.date):
-        self.today = today
-        self.calendar = current_calendar()
-        self.horizon = due_soon_horizon(self.calendar, today, settings.get("due_soon_days"))
-        self._late: dict[dt.date, int] = {}
+        self.rules = states.rules(today)
+        self._late: dict[tuple, int] = {}
 
-    def days_late(self, deadline: dt.date) -> int:
-        days = self._late.get(deadline)
+    def days_late(self, state: str, deadline: dt.date, reported_on: dt.date | None) -> int:
+        key = (deadline, reported_on if state in states.REPORTED else None)
+        days = self._late.get(key)
         if days is None:
-            days = self._late[deadline] = -self.calendar.remaining(self.today, deadline)
+            days = self._late[key] = states.days_late(self.rules, state, deadline, reported_on)
         return days
 
-    def item(self, state: str, deadline: dt.date) -> str:
-        if state in ITEM_OPEN_STATES:
-            if deadline < self.today:
-                return "overdue"
-            if state == "in_progress" and deadline <= self.horizon:
-                return "due_soon"
-            return ""
-        if state == "closed":
-            return "closed"
-        if state in ("voided", "rejected"):
-            return "voided"
-        return ""
+    def item(self, state: str, deadline: dt.date, reported_on: dt.date | None,
+             completed_on: dt.date | None, passed_on: dt.date | None) -> tuple[str, str]:
+        """The item's state code and its tone (a key of FILLS or '')."""
+        code = states.item_state(self.rules, state, deadline, reported_on, completed_on)
+        tone = states.tone(code, states.office_late(self.rules, state, reported_on, passed_on))
+        return code, tone if tone in FILLS else ""
+
+    def case(self, state: str, deadline: dt.date | None) -> str:
+        tone = states.tone(states.case_state(self.rules, state, deadline))
+        return tone if tone in FILLS else ""
 
 
 _ITEM_FIELDS = (
@@ -251,7 +248,8 @@ _ITEM_FIELDS = (
     SupervisionItem.responsible_person, SupervisionItem.registered_on, SupervisionItem.issued_on,
     SupervisionItem.deadline, SupervisionItem.original_deadline, SupervisionItem.urge_count,
     SupervisionItem.last_urged_on, SupervisionItem.state, SupervisionItem.completed_on,
-    SupervisionItem.result, SupervisionItem.result_summary,
+    SupervisionItem.result, SupervisionItem.result_summary, SupervisionItem.result_reported_on,
+    pw.Case(None, [(SupervisionItem.state == states.PASSED, states.passed_on_sql())], None),
 )
 # numbered items by year and sequence; numbers of another pattern after them; items not
 # yet registered (no number) last
@@ -275,14 +273,14 @@ def _write_items(wb, styles, f: ItemFilter, total: int, tones: _Tones, ticker: _
     values: list = [None] * len(cols)
     specs = [info] * len(cols)
     values[0] = subtitle
-    for index, (tone, text) in zip(legend_at, (("overdue", "红色:已逾期"),
-                                               ("due_soon", "黄色:即将到期"),
-                                               ("closed", "绿色:已办结"),
-                                               ("voided", "灰色:已撤销")), strict=True):
-        values[index] = text
+    for index, (tone, colour) in zip(legend_at, (("overdue", "红色"), ("due_soon", "黄色"),
+                                                 ("closed", "绿色"), ("voided", "灰色")), strict=True):
+        values[index] = f"{colour}：{states.TONE_LABELS[tone]}"
         specs[index] = CellSpec("center", tone, size=9)
     after = legend_at[-1] + 1
-    values[after] = f"即将到期:{settings.get('due_soon_days')} 个工作日内到期;逾期天数按工作日计"
+    values[after] = (f"已逾期：承办单位未在完成时限内报送办理结果；即将到期："
+                     f"{tones.rules.due_soon_days} 个工作日内到期；按期报送、待审理或待反馈的不计逾期；"
+                     "逾期天数按工作日计")
     sheet.stream.write(values, specs, height=24)
     sheet.merge_row(2, 1, legend_at[0])
     sheet.merge_row(2, after + 1, len(cols))
@@ -295,20 +293,23 @@ def _write_items(wb, styles, f: ItemFilter, total: int, tones: _Tones, ticker: _
              .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
              .where(cond).order_by(*_ORDER))
     write = sheet.stream.write
-    src, states = ITEM_SOURCES, ITEM_STATES
+    src, labels, judged = ITEM_SOURCES, ITEM_STATES, states.ITEM_STATES
     seq = 0
     for (item_id, number, title, source, leader, instruction, lead, person, registered, issued,
-         deadline, original, urges, last_urged, state, completed, result, summary) in _rows(query):
+         deadline, original, urges, last_urged, state, completed, result, summary, reported,
+         passed) in _rows(query):
         seq += 1
         deadline = _day(deadline)
         original = _day(original)
-        tone = tones.item(state, deadline)
+        completed, reported = _day(completed), _day(reported)
+        code, tone = tones.item(state, deadline, reported, completed, _day(passed))
         write((seq, number or "", title, src.get(source, source), leader, instruction, lead,
                assisting.get(item_id, ""), person, _day(registered), _day(issued), deadline,
                original if original != deadline else None, urges, _day(last_urged),
-               states.get(state, state),
-               _day(completed) if state in ("passed", "closed") else None,
-               result, summary, tones.days_late(deadline) if tone == "overdue" else None),
+               labels.get(state, state), completed if state in ("passed", "closed") else None,
+               result, summary,
+               tones.days_late(state, deadline, reported) if code == states.OVERDUE else None,
+               judged[code]),
               by_tone[tone])
         ticker.tick()
     if not seq:
@@ -385,14 +386,7 @@ def _write_cases(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *, o
          decision, resolved, record_kind, record_number) in _rows(query):
         seq += 1
         deadline = _day(deadline)
-        if state in CASE_OPEN_STATES:
-            tone = ""
-            if deadline and deadline < today:
-                tone = "overdue"
-            elif deadline and deadline <= tones.horizon:
-                tone = "due_soon"
-        else:
-            tone = "closed" if state == "closed" else "voided"
+        tone = tones.case(state, deadline)
         record = " ".join(x for x in (RECORD_KINDS.get(record_kind, record_kind), record_number) if x)
         sheet.stream.write(
             (seq, number, title, CASE_SOURCES.get(source, source), requester, _day(requested),
@@ -461,7 +455,7 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
         ticker.tick(len(rows) + 1)
     sheet.stream.blank()
     note = CellSpec("text", "note", size=9)
-    sheet.stream.write(["说明:" + DEFINITIONS] + [None] * (width - 1), [note] * width, height=48)
+    sheet.stream.write(["说明：" + DEFINITIONS] + [None] * (width - 1), [note] * width, height=60)
     sheet.merge_row(sheet.stream.row)
     if unit_rows:
         first, last = unit_rows
@@ -516,7 +510,7 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
     assisting = _assisting_names(cond)
     query = (item.select(Unit.name, item.id, item.number, item.title, item.responsible_person,
                          item.registered_on, item.deadline, item.urge_count, item.last_urged_on,
-                         item.state)
+                         item.state, item.result_reported_on)
              .join(Unit, on=(item.lead_unit == Unit.id))
              .where(cond).order_by(Unit.name, item.deadline, item.seq_year, item.seq, item.id))
     groups: dict[str, list] = defaultdict(list)
@@ -544,12 +538,12 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
         sheet.merge_row(sheet.stream.row)
         rows.sort(key=lambda r: (_day(r[5]), r[0]))
         for (item_id, number, title, person, registered, deadline, urges, last_urged,
-             state) in rows:
+             state, reported) in rows:
             seq += 1
             deadline = _day(deadline)
             sheet.stream.write(
                 (seq, number or "", title, assisting.get(item_id, ""), person, _day(registered),
-                 deadline, tones.days_late(deadline), urges, _day(last_urged),
+                 deadline, tones.days_late(state, deadline, _day(reported)), urges, _day(last_urged),
                  ITEM_STATES.get(state, state)), specs)
             ticker.tick()
     if not seq:

@@ -1,4 +1,5 @@
-"""逾期提醒: what is overdue, due soon, waiting for a reply or a review; urge from here."""
+"""逾期提醒: what is overdue, due soon, waiting for a reply, a review or a feedback; urge
+from here."""
 
 from __future__ import annotations
 
@@ -23,28 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.alerts import LEVELS, calendar_notice, compute_alerts
+from ..domain.alerts import LEVEL_TONES, LEVELS, calendar_notice, compute_alerts, describe
 from ..domain.dates import format_cn
 from ..domain.errors import NotFound
 from .preload import alerts_key, answer_once
 from .qtvalues import BACKGROUND, DISPLAY, FONT, FOREGROUND, TOOLTIP, USER, header_labels
-from .table_models import RED, YELLOW
+from .table_models import TONE_COLOURS
 
-LEVEL_COLOURS = {"overdue": RED, "due_soon": YELLOW, "reply_overdue": RED, "awaiting_review": YELLOW,
-                 "coordination_overdue": RED}
+LEVEL_COLOURS = {level: TONE_COLOURS[tone] for level, tone in LEVEL_TONES.items()}
 # plain ints (ui/qtvalues.py): data() runs for every cell on every paint
 ALERT_ROLE = USER + 2  # the row's Alert
 ALERT_ROLES = frozenset((DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, FONT, ALERT_ROLE))
-
-
-def describe(alert) -> str:
-    return {
-        "overdue": f"已逾期 {alert.days} 个工作日",
-        "due_soon": "今天到期" if alert.days == 0 else f"还剩 {alert.days} 个工作日",
-        "reply_overdue": f"应于{format_cn(alert.since)}前反馈,已逾期 {alert.days} 个工作日",
-        "awaiting_review": f"{format_cn(alert.since)}报送结果,已等待审理 {alert.days} 个工作日",
-        "coordination_overdue": f"已逾期 {alert.days} 个工作日",
-    }[alert.level]
 
 
 class AlertModel(QAbstractTableModel):
@@ -166,7 +156,7 @@ class AlertsTab(QWidget):
         self.open_button = QPushButton("查看")
         self.open_button.clicked.connect(self.open_selected)
         self.notices_button = QPushButton("生成选中事项的催办通知…")
-        self.notices_button.setToolTip("每件事项一页催(交)办通知,合在一个 Word 文档中")
+        self.notices_button.setToolTip("每件事项一页催（交）办通知，合在一个 Word 文档中")
         self.notices_button.clicked.connect(self.notices_for_selected)
         self.select_overdue = QPushButton("选中全部逾期事项")
         self.select_overdue.clicked.connect(lambda: self.select_level("overdue"))
@@ -185,7 +175,7 @@ class AlertsTab(QWidget):
     def refresh(self) -> None:
         self.alerts = answer_once(self, alerts_key(dt.date.today()), compute_alerts)
         notice = calendar_notice()
-        self.notice.setText(f"注意:{notice}" if notice else "")
+        self.notice.setText(f"注意：{notice}" if notice else "")
         self.notice.setVisible(bool(notice))
         self.model.set_alerts(self.alerts)
         self.table.clearSpans()
@@ -193,9 +183,13 @@ class AlertsTab(QWidget):
         for level, (head, count) in self.model.heads.items():
             counts.append(f"{LEVELS[level]} {count} 件")
             self.table.setSpan(head, 0, 1, len(AlertModel.HEADERS))
-        self.summary.setText(";".join(counts) + "。双击一行查看事项;可多选后一次催办,点分类标题行选中该类全部事项。")
+        self.summary.setText("；".join(counts) + "。双击一行查看事项；可多选后一次催办，点分类标题行选中该类全部事项。")
         self._selection_changed()
         self.count_changed.emit(len(self.alerts))
+
+    def count(self, level: str) -> int:
+        """How many alerts a level has (as its heading says)."""
+        return self.model.heads.get(level, (0, 0))[1]
 
     def selected_alerts(self):
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
@@ -205,7 +199,7 @@ class AlertsTab(QWidget):
         if self._headings_to_alerts():
             return  # the selection changed again, and this ran for it
         chosen = self.selected_alerts()
-        urgeable = [a for a in chosen if a.entity == "item" and a.level != "awaiting_review"]
+        urgeable = [a for a in chosen if a.urgeable]
         self.urge_button.setEnabled(bool(urgeable) and not self.read_only)
         self.urge_button.setText(f"催办选中事项({len(urgeable)} 件)…" if urgeable else "催办选中事项…")
         self.open_button.setEnabled(len(chosen) == 1)
@@ -254,7 +248,7 @@ class AlertsTab(QWidget):
         """Items of the selection that can be urged, each once."""
         ids = []
         for alert in self.selected_alerts():
-            if alert.entity == "item" and alert.level != "awaiting_review" and alert.id not in ids:
+            if alert.urgeable and alert.id not in ids:
                 ids.append(alert.id)
         return ids
 

@@ -373,7 +373,10 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         self.db_status.setText(f"数据库:{self.db_label}" + ("(只读)" if self.read_only else ""))
         items_all, items_open, cases_open = answer_once(self, COUNTS_KEY, status_counts)
-        self.count_status.setText(f"督办事项 {items_all} 件,在办 {items_open} 件;在办协调事项 {cases_open} 件")
+        # overdue as 逾期提醒 counted it (domain/state.py), read from its heading: no query
+        overdue = self.alerts.count("overdue")
+        self.count_status.setText(f"督办事项 {items_all} 件，在办 {items_open} 件，其中已逾期 {overdue} 件；"
+                                  f"在办协调事项 {cases_open} 件")
         notice = calendar_notice()
         self.calendar_status.setText(notice.split("。")[0] + "。" if notice else "")
         self.calendar_status.setToolTip(notice)

@@ -11,24 +11,17 @@ import datetime as dt
 import itertools
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QRunnable,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
 from PySide6.QtGui import QColor
 
-from ..db import database
-from ..domain import case_list, ledger, settings
+from ..domain import case_list, ledger
+from ..domain import state as states
 from ..domain.dates import format_cn
 from ..domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
-from ..domain.workdays import current_calendar
 from . import preload as preloads
+from . import tasks
 from .qtvalues import ALIGN_CENTER, ALIGNMENT, BACKGROUND, DISPLAY, FOREGROUND, TOOLTIP, USER
 
 log = logging.getLogger(__name__)
@@ -40,6 +33,11 @@ RED = (QColor("#f9d6d5"), QColor("#8a1c1c"))
 YELLOW = (QColor("#fff1c2"), QColor("#6b4e00"))
 GREEN = (QColor("#dcefdc"), QColor("#1e5b2a"))
 GREY = (QColor("#ececec"), QColor("#7a7a7a"))
+BLUE = (QColor("#dde8f6"), QColor("#1f3f6e"))  # the office has it (待审理, 待反馈)
+ORANGE = (QColor("#fbdcc4"), QColor("#7a3306"))  # the office has kept it too long
+# domain/state.py's tones
+TONE_COLOURS = {"overdue": RED, "due_soon": YELLOW, "waiting": BLUE, "office_late": ORANGE,
+                "closed": GREEN, "voided": GREY}
 
 # Roles are plain ints (ui/qtvalues.py): Qt asks data() for some 2,000 cells on every
 # paint, and comparing with a PySide enum member costs microseconds each time.
@@ -61,28 +59,6 @@ class RowView:
         self.colours = colours or NO_COLOURS
 
 
-class _Signals(QObject):
-    loaded = Signal(int, object)  # object: the ids list passes as it is, not converted item by item
-
-
-class _IdQuery(QRunnable):
-    def __init__(self, generation: int, query: Callable[[], list[int]], signals: _Signals):
-        super().__init__()
-        self.generation, self.query, self.signals = generation, query, signals
-
-    def run(self) -> None:
-        try:
-            ids = self.query()
-        except Exception:  # noqa: BLE001 - a failed background search shows nothing new
-            log.exception("background id query failed")
-            ids = None
-        finally:
-            if not database.is_closed():
-                database.close()
-        if ids is not None:
-            self.signals.loaded.emit(self.generation, ids)
-
-
 class LazyTableModel(QAbstractTableModel):
     COLUMNS: list[tuple[str, str]] = []  # (sort key or "", header)
     WIDTHS: list[int] = []  # default column widths (pixels)
@@ -100,8 +76,6 @@ class LazyTableModel(QAbstractTableModel):
         self.sort_column, self.descending = self.DEFAULT_SORT
         self._generation = itertools.count(1)
         self._latest = 0
-        self._signals = _Signals()
-        self._signals.loaded.connect(self._apply_ids)
         self.today = dt.date.today()
         # False until the first reload(): setting up the view (sort indicator, restored
         # header state) only records the sort instead of querying once per step
@@ -135,9 +109,9 @@ class LazyTableModel(QAbstractTableModel):
         sort, descending = self.sort_key(), self.descending
         generation = next(self._generation)
         self._latest = generation
-        if background:
-            QThreadPool.globalInstance().start(
-                _IdQuery(generation, lambda: self.query_ids(sort, descending), self._signals))
+        if background:  # the search: off the GUI thread (ui/tasks.py); a failure is logged, the list kept
+            tasks.run_in_background(lambda _progress: self.query_ids(sort, descending), name="search",
+                                    on_done=lambda ids: self._apply_ids(generation, ids), owner=self)
             return
         ids = preloads.answer_once(self, preloads.ids_key(self.filter, sort, descending, self.today),
                                    lambda: self.query_ids(sort, descending))
@@ -244,24 +218,23 @@ class ItemTableModel(LazyTableModel):
 
     COLUMNS = [
         ("number", "编号"), ("title", "催办项目"), ("source", "立项依据"), ("lead_unit", "主办单位"),
-        ("responsible_person", "具体负责人"), ("deadline", "完成时限"), ("days_left", "剩余/逾期"),
+        ("responsible_person", "具体负责人"), ("deadline", "完成时限"), ("days_left", "情况"),
         ("urge_count", "催办次数"), ("state", "状态"),
     ]
-    WIDTHS = [150, 300, 86, 150, 80, 118, 86, 66, 70]
+    WIDTHS = [150, 300, 86, 150, 80, 118, 100, 66, 70]
     DEFAULT_SORT = (0, True)  # newest first
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.filter = ledger.ItemFilter()
-        self.due_soon = settings.get("due_soon_days")
+        self.rules: states.Rules | None = None
 
     def set_filter(self, f: ledger.ItemFilter, background: bool = False) -> None:
         self.filter = f
         self.reload(background)
 
     def reload(self, background: bool = False) -> None:
-        self.due_soon = settings.get("due_soon_days")
-        self.calendar = current_calendar()
+        self.rules = states.rules(dt.date.today())  # the day, calendar and limits of this load
         super().reload(background)
 
     def query_ids(self, sort, descending):
@@ -270,44 +243,33 @@ class ItemTableModel(LazyTableModel):
     def fetch(self, ids):
         return ledger.rows_for(ids)
 
-    def days_left(self, row) -> int | None:
-        if row.state != "in_progress":
-            return None
-        return self.calendar.remaining(self.today, row.deadline)
+    def judge(self, row) -> tuple[str, str]:
+        """The row's state and tone (domain/state.py)."""
+        rules = self.rules or states.rules(self.today)
+        code = states.item_state(rules, row.state, row.deadline, row.result_reported_on,
+                                 row.completed_on)
+        late = states.office_late(rules, row.state, row.result_reported_on, row.passed_on)
+        return code, states.tone(code, late)
 
     def colours(self, row):
-        if row.state == "closed":
-            return GREEN
-        if row.state in ("voided", "rejected"):
-            return GREY
-        left = self.days_left(row)
-        if left is not None and left < 0:
-            return RED
-        if left is not None and left <= self.due_soon:
-            return YELLOW
-        return None
+        return TONE_COLOURS.get(self.judge(row)[1])
 
     ALIGN = {6: ALIGN_CENTER, 7: ALIGN_CENTER}
 
     def view(self, row) -> RowView:
-        left = self.days_left(row)
-        if left is None:
-            days = "—"
-        elif left < 0:
-            days = f"逾期 {-left} 天"
-        else:
-            days = "今日到期" if left == 0 else f"剩 {left} 天"
+        rules = self.rules or states.rules(self.today)
+        code, tone = self.judge(row)
+        facts = (rules, code, row.state, row.deadline, row.result_reported_on, row.passed_on)
         deadline = format_cn(row.deadline)
-        display = (row.number or ("(待批准)" if row.state == "pending_approval" else "(未立项)"),
+        display = (row.number or ("（待批准）" if row.state == "pending_approval" else "（未立项）"),
                    row.title, ITEM_SOURCES.get(row.source, row.source), row.lead_unit,
-                   row.responsible_person, deadline, days, row.urge_count,
+                   row.responsible_person, deadline, states.describe_item(*facts), row.urge_count,
                    ITEM_STATES.get(row.state, row.state))
-        tooltip = display
+        tooltip = list(display)
         if row.deadline != row.original_deadline:
-            tooltip = list(display)
-            tooltip[5] = f"原定 {format_cn(row.original_deadline)},已调整为 {deadline}"
-            tooltip = tuple(tooltip)
-        return RowView(row, display, tooltip, self.colours(row))
+            tooltip[5] = f"原定 {format_cn(row.original_deadline)}，已调整为 {deadline}"
+        tooltip[6] = states.explain_item(*facts)
+        return RowView(row, display, tuple(tooltip), TONE_COLOURS.get(tone))
 
 
 class CaseTableModel(LazyTableModel):
@@ -321,6 +283,11 @@ class CaseTableModel(LazyTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.filter = case_list.CaseFilter()
+        self.rules: states.Rules | None = None
+
+    def reload(self, background: bool = False) -> None:
+        self.rules = states.rules(dt.date.today())
+        super().reload(background)
 
     def set_filter(self, f: case_list.CaseFilter, background: bool = False) -> None:
         self.filter = f
@@ -333,13 +300,8 @@ class CaseTableModel(LazyTableModel):
         return case_list.rows_for(ids)
 
     def colours(self, row):
-        if row.state == "closed":
-            return GREEN
-        if row.state in ("voided", "declined", "escalated"):
-            return GREY
-        if row.deadline and row.deadline < self.today:
-            return RED
-        return None
+        rules = self.rules or states.rules(self.today)
+        return TONE_COLOURS.get(states.tone(states.case_state(rules, row.state, row.deadline)))
 
     ALIGN = {6: ALIGN_CENTER}
 
