@@ -27,15 +27,16 @@ def created(item, w, helpers=()) -> None:
 
 
 def approved(item, w, *, approved_by: str, approved_on: dt.date, note: str, deadline: dt.date,
-             number: str, seq: int) -> None:
-    """A leader approved a 群众反映 item: registered that day, with its number."""
+             number: str, year: int, seq: int | None) -> None:
+    """A leader approved a 群众反映 item: registered that day, with its number (of
+    ``year``; the steps number it in the year of approval)."""
     item.approved_by, item.approved_on, item.approval_note = approved_by, approved_on, note
     item.deadline = item.original_deadline = deadline
     item.registered_on = approved_on
     if item.issued_on is None or item.issued_on < approved_on:
         item.issued_on = approved_on
     item.state = "in_progress"
-    item.number, item.seq_year, item.seq = number, approved_on.year, seq
+    item.number, item.seq_year, item.seq = number, year if seq is not None else None, seq
     w.log("item", item, "approve", field="number", new=number,
           note=f"{approved_by}批准立项。{note}".strip(), day=approved_on)
 

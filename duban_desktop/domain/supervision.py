@@ -266,7 +266,8 @@ def approve_item(item_id: int, *, approved_by, approved_on=None, note="", deadli
                       later_label="完成时限")
         number, seq = _next_number(approved_on.year)
         item_records.approved(item, LiveWrites(), approved_by=approved_by, approved_on=approved_on,
-                              note=note, deadline=new_deadline, number=number, seq=seq)
+                              note=note, deadline=new_deadline, number=number,
+                              year=approved_on.year, seq=seq)
         _touch(item)
     return item
 
