@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from duban_desktop.db.models import SupervisionItem
 from duban_desktop.domain import settings, supervision
@@ -58,13 +59,14 @@ def test_four_sheets_that_look_like_an_office_ledger(office, tmp_path):
     assert "2026年6月15日" in ws["A2"].value
     assert tuple(c.value for c in ws[3]) == LEDGER_HEADERS
     assert ws.freeze_panes == "D4"
-    assert ws.auto_filter.ref == "A3:T8"
+    last = get_column_letter(len(LEDGER_HEADERS))
+    assert ws.auto_filter.ref == f"A3:{last}8"  # every column, the 5 items
     assert ws.print_title_rows == "$3:$3"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert "A1:T1" in {str(r) for r in ws.merged_cells.ranges}
+    assert f"A1:{last}1" in {str(r) for r in ws.merged_cells.ranges}  # the title over every column
     for column in "JKLMOQ":
         assert ws.column_dimensions[column].width >= 11
 
@@ -185,16 +187,19 @@ def test_a_place_that_cannot_be_written_is_named(db, tmp_path):
 
 
 def test_the_cell_by_cell_fallback_writes_the_same_workbook(office, tmp_path, monkeypatch):
-    from duban_desktop.io.xlsx import RowStream
+    """An openpyxl without the write-only hooks the direct path relies on (RowStream._start)
+    gets its rows through openpyxl's own cells, and the same workbook."""
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
     fast = export_ledger(tmp_path / "fast.xlsx", today=TODAY).path
-
-    def through_cells(self):
-        self.ws._values_to_row = self._prepared
-        self._fast = False
-
-    monkeypatch.setattr(RowStream, "_start", through_cells)
+    # another openpyxl: its write-only sheet has no _values_to_row (our stream gives the
+    # sheet its own, through cells)
+    monkeypatch.delattr(WriteOnlyWorksheet, "_values_to_row")
     slow = export_ledger(tmp_path / "slow.xlsx", today=TODAY).path
+    # really written the other way: openpyxl's cells write an empty styled cell as
+    # <c ... t="n"></c>, the direct path as <c .../>
+    sheets = [zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml") for path in (fast, slow)]
+    assert b't="n"></c>' not in sheets[0] and b't="n"></c>' in sheets[1]
     a, b = load_workbook(fast), load_workbook(slow)
     for name in a.sheetnames:
         cells_a = [(c.value, c.number_format, c.fill.fgColor.rgb, c.font.b) for row in a[name].iter_rows()

@@ -95,29 +95,56 @@ def test_search_finds_units_and_follows_their_changes(db):
     assert item_ids(ItemFilter(text="农业农村")) == [made.id]
 
 
-def test_short_words_through_the_index_equal_a_scan(db, monkeypatch):
+def _searchable(made) -> str:
+    """What a user expects a search to look through, written out from the item's fields."""
+    made = sv.get_item(made.id)
+    units = [made.lead_unit.name] + [u.name for u in sv.assisting_units(made)]
+    return " ".join([made.number or "", made.title, made.leader_instruction, made.instructing_leader,
+                     made.responsible_person, *units])
+
+
+def test_short_words_through_the_index_or_a_scan_find_every_item_holding_them(db):
     from duban_desktop.db import search
 
     made = [item(title="老旧小区加装电梯", responsible_person="蒋建华"),
             item(title="农村饮水安全", lead_unit="县水利局", responsible_person="杨秀兰"),
             item(title="燃气安全 100%排查", responsible_person="伟")]
-    words = ["华", "建华", "兰", "伟", "安", "安全", "县", "局", "电梯", "1", "10", "%", "催", "2026", "无"]
-    by_index = {w: item_ids(ItemFilter(text=w)) for w in words}
-    monkeypatch.setattr(search, "MAX_TERMS", 0)  # every short word scans
-    assert {w: item_ids(ItemFilter(text=w)) for w in words} == by_index
-    assert by_index["华"] == [made[0].id]  # the last character of the line
-    assert by_index["伟"] == [made[2].id]  # a one-character name at the very end
-    assert set(by_index["安全"]) == {made[1].id, made[2].id} and by_index["无"] == []
+    # 县 begins more different trigrams than the index's term list is read for: a word
+    # starting with it is scanned for, every other short word goes through the index
+    crowded = "，".join(f"县{chr(0x5000 + n)}{chr(0x5100 + n)}" for n in range(search.MAX_TERMS + 6))
+    made.append(item(title="县域经济发展", leader_instruction=crowded, responsible_person="周明"))
+    assert search._terms_beginning(db, "县") is None
+    assert search._terms_beginning(db, "华") is not None
+    words = ["华", "建华", "兰", "伟", "安", "安全", "县", "县水", "局", "电梯", "1", "10", "%", "催",
+             "2026", "无", "周"]
+    texts = {m.id: _searchable(m) for m in made}
+    for word in words:
+        assert set(item_ids(ItemFilter(text=word))) == {i for i, t in texts.items() if word in t}, word
+    assert item_ids(ItemFilter(text="华")) == [made[0].id]  # the last character of the line
+    assert item_ids(ItemFilter(text="伟")) == [made[2].id]  # a one-character name at the very end
+    assert item_ids(ItemFilter(text="县")) == [m.id for m in made]  # scanned: every lead unit is a 县's
+    assert item_ids(ItemFilter(text="无")) == []
 
 
-def test_many_or_few_matches_come_back_in_the_same_order(db, monkeypatch):
-    from duban_desktop.db import search
+def _expected_order(made, key: str, descending: bool) -> list[int]:
+    rows = [sv.get_item(m.id) for m in made]
+    value = {"number": lambda r: (r.seq_year, r.seq), "deadline": lambda r: r.deadline,
+             "title": lambda r: r.title}[key]
+    return [r.id for r in sorted(rows, key=lambda r: (value(r), r.id), reverse=descending)]
 
-    for n in range(12):
-        item(title=f"城区背街小巷改造第{n}段", deadline=D(2026, 7, 1 + n % 5))
-    expected = {key: item_ids(ItemFilter(text="背街"), sort=key) for key in ("number", "deadline", "title")}
-    monkeypatch.setattr(search, "_among", lambda matched, _n, _db: (search.SupervisionItem.id + 0).in_(matched))
-    assert {key: item_ids(ItemFilter(text="背街"), sort=key) for key in expected} == expected
+
+@pytest.mark.parametrize("others", [0, 250])  # most of the register matches, or few of it
+def test_many_or_few_matches_come_back_in_the_same_order(db, others):
+    """A word most items hold walks the sort index and checks each item; a word few hold
+    looks the matches up and sorts them: both give the order the sort asks for."""
+    matching = [item(title=f"城区背街小巷改造第{n}段", deadline=D(2026, 7, 1 + n % 5)) for n in range(12)]
+    for n in range(others):
+        item(title=f"农村饮水安全第{n}处", deadline=D(2026, 7, 1 + n % 7))
+    assert count(ItemFilter(text="背街小巷")) == 12
+    for key in ("number", "deadline", "title"):
+        for descending in (False, True):
+            assert list(item_ids(ItemFilter(text="背街小巷"), sort=key, descending=descending)) == \
+                _expected_order(matching, key, descending), (key, descending)
 
 
 def test_id_lists_keep_the_query_order(db):
