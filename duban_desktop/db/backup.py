@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from ..cancel import Cancelled
 from ..oserrors import describe
 from .errors import (
     DamagedDatabaseError,
@@ -65,7 +66,10 @@ PART_SUFFIX = ".part"  # a copy being written; a finished one is renamed onto it
 STEP_PAGES = 2048  # pages copied between two looks at ``cancelled`` (8 MB at 4 KB a page)
 
 
-class BackupCancelled(DatabaseError):
+class BackupCancelled(DatabaseError, Cancelled):
+    """A backup stopped between two steps (the one ``Cancelled`` of duban_desktop/cancel.py,
+    and a DatabaseError); its partial copy is removed."""
+
     def __init__(self):
         super().__init__("备份已取消，没有留下不完整的副本。")
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from ..cancel import Cancelled
+
+__all__ = ["Cancelled", "DomainError", "NotFound", "StepNotAllowed", "ValidationError"]
+
 
 class DomainError(Exception):
     """Base: an operation was refused; nothing was written."""

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import cancel
 from ..db import current_path
 from ..db.lock import is_live_file
 from ..domain.errors import DomainError
@@ -27,8 +28,9 @@ class FileError(DomainError):
     """A file could not be read or written; the message says which and why."""
 
 
-class Cancelled(FileError):
-    """The user cancelled a long export or import; nothing was written."""
+class Cancelled(FileError, cancel.Cancelled):
+    """The user cancelled a long export or import; nothing was written (the one
+    ``Cancelled`` of duban_desktop/cancel.py, and a FileError)."""
 
 
 def safe_filename(name: str, max_len: int = 120) -> str:

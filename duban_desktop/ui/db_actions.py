@@ -33,15 +33,15 @@ def backup_now(parent: QWidget) -> None:
 
     def work(progress):
         progress(0, 0, "正在复制……")
-        try:
-            return backups.copy_database(path, dest)
+        try:  # in steps: 取消 stops it and removes the partial copy
+            return backups.copy_database(path, dest, cancelled=progress.cancelled)
         except OSError as exc:
             from ..oserrors import describe
 
             raise DatabaseError(describe(exc, dest)) from exc
 
-    run_task(parent, "正在备份数据库……", work,
-             on_done=lambda made: QMessageBox.information(parent, "备份数据库", f"已备份到:\n{made}"))
+    run_task(parent, "正在备份数据库……", work, uses_database=False,  # its own connections (db/backup.py)
+             on_done=lambda made: QMessageBox.information(parent, "备份数据库", f"已备份到：\n{made}"))
 
 
 def restore_from_backup(parent: QWidget) -> bool:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..domain.dates import format_cn
 from .settings_store import ui_settings
-from .tasks import run_task
+from .tasks import Job, run_task
 
 FOLDER_KEY = "folders/export"
 WORD = "Word 文档 (*.docx)"
@@ -56,55 +56,56 @@ def open_path(path: Path) -> None:
 
 
 def save_in_background(parent: QWidget, what: str, filename: str, work: Callable[[Path, Callable], Path],
-                       file_filter: str = WORD) -> None:
-    """Ask for the place, then run ``work(path, progress)`` off the GUI thread."""
+                       file_filter: str = WORD) -> Job | None:
+    """Ask for the place, then run ``work(path, progress)`` off the GUI thread with a
+    progress dialog (ui/tasks.py); 取消 leaves no file (io/files.py: atomic_write)."""
     path = ask_save_path(parent, f"保存{what}", filename, file_filter)
     if path is None:
-        return
-    run_task(parent, f"正在生成{what}……", lambda progress: work(path, progress),
-             on_done=lambda made: offer_open(parent, Path(made), what))
+        return None
+    return run_task(parent, f"正在生成{what}……", lambda progress: work(path, progress),
+                    on_done=lambda made: offer_open(parent, Path(made), what))
 
 
 # io.forms (python-docx) and io.ledger_export (openpyxl) load on first use, not at start-up
 
-def export_form(parent: QWidget, kind: str, record_id: int, number: str) -> None:
+def export_form(parent: QWidget, kind: str, record_id: int, number: str) -> Job | None:
     from ..io import forms
 
-    save_in_background(parent, forms.FORM_KINDS[kind], forms.default_filename(kind, number),
-                       lambda path, _progress: forms.export_form(kind, record_id, path))
+    return save_in_background(parent, forms.FORM_KINDS[kind], forms.default_filename(kind, number),
+                              lambda path, _progress: forms.export_form(kind, record_id, path))
 
 
-def export_notices(parent: QWidget, item_ids: list[int]) -> None:
+def export_notices(parent: QWidget, item_ids: list[int]) -> Job | None:
     if not item_ids:
         QMessageBox.information(parent, "催办通知", "没有要生成催办通知的事项。")
-        return
+        return None
     from ..io import forms
 
-    save_in_background(parent, f"催办通知({len(item_ids)} 件)", forms.default_notices_filename(len(item_ids)),
-                       lambda path, progress: forms.export_notices(item_ids, path, progress))
+    return save_in_background(parent, f"催办通知({len(item_ids)} 件)", forms.default_notices_filename(len(item_ids)),
+                              lambda path, progress: forms.export_notices(item_ids, path, progress))
 
 
-def export_overdue_notices(parent: QWidget) -> None:
+def export_overdue_notices(parent: QWidget) -> Job | None:
     from ..io import forms
 
-    export_notices(parent, forms.overdue_item_ids())
+    return export_notices(parent, forms.overdue_item_ids())
 
 
-def export_bulletin(parent: QWidget) -> None:
+def export_bulletin(parent: QWidget) -> Job | None:
     from ..io import forms
 
-    save_in_background(parent, "督查通报", forms.default_filename("bulletin"),
-                       lambda path, _progress: forms.export_bulletin(path))
+    return save_in_background(parent, "督查通报", forms.default_filename("bulletin"),
+                              lambda path, _progress: forms.export_bulletin(path))
 
 
-def export_ledger(parent: QWidget, item_filter=None) -> None:
+def export_ledger(parent: QWidget, item_filter=None) -> Job | None:
     """The ledger workbook for leaders, with the register's filter applied."""
     from ..io import ledger_export
 
     filename = f"督办台账-{format_cn(dt.date.today())}.xlsx"
-    save_in_background(parent, "督办台账", filename,
-                       lambda path, progress: ledger_export.export_ledger(path, item_filter, progress=progress).path,
-                       file_filter=EXCEL)
+    return save_in_background(parent, "督办台账", filename,
+                              lambda path, progress: ledger_export.export_ledger(path, item_filter, progress=progress).path,
+                              file_filter=EXCEL)
 
 
 def item_form_buttons(parent: QWidget, item) -> list[tuple[str, str, Callable]]:

@@ -345,7 +345,8 @@ class CheckPage(QWizardPage):
             with number_jumps_confirmed(confirmed):  # in the worker's thread
                 return import_ledger(ledger, mapping, skip_errors=skip, progress=progress)[1]
 
-        run_task(self, "正在导入台账……", work, on_done=self._imported, on_error=self._import_failed)
+        run_task(self, "正在导入台账……", work, on_done=self._imported, on_error=self._import_failed,
+                 on_cancelled=self._import_failed)
         return False
 
     def _imported(self, result) -> None:

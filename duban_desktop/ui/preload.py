@@ -11,17 +11,19 @@ itself: the preload can make the start faster, never different. Every query the 
 runs returns one row (ids and rows come back as one string, db/ids.py): a thread that
 steps a cursor row by row would wait for the GIL after every row while the GUI thread
 is busy.
+
+The worker is a job of ui/tasks.py like every other (its connection opened and closed
+there); it delivers nothing through the event loop: the window waits for it (``finish``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable, Hashable
 
-from ..db import database
 from ..domain import alerts, case_list, ledger
+from .tasks import Job
 
 log = logging.getLogger(__name__)
 
@@ -70,19 +72,14 @@ class Preload:
     def __init__(self, jobs: dict[Hashable, Callable[[], object]]):
         self._jobs = dict(jobs)
         self._results: dict[Hashable, object] = {}
-        self._thread = threading.Thread(target=self._run, name="first-screen", daemon=True)
-        self._thread.start()
+        self._worker = Job(self._run, name="first-screen").start()
 
-    def _run(self) -> None:
-        try:
-            for key, job in self._jobs.items():
-                try:
-                    self._results[key] = job()
-                except Exception:  # noqa: BLE001 - the list then reads for itself
-                    log.exception("reading %s ahead failed", key[0])
-        finally:
-            if not database.is_closed():
-                database.close()  # this thread's own connection
+    def _run(self, _progress) -> None:
+        for key, job in self._jobs.items():
+            try:
+                self._results[key] = job()
+            except Exception:  # noqa: BLE001 - the list then reads for itself
+                log.exception("reading %s ahead failed", key[0])
 
     def __contains__(self, key: Hashable) -> bool:
         """Whether this preload reads the answer to ``key``."""
@@ -102,7 +99,7 @@ class Preload:
 
     def finish(self) -> None:
         """Wait for the worker."""
-        self._thread.join()
+        self._worker.wait()
 
 
 def answer_once(owner, key: Hashable, compute: Callable[[], object]) -> object:

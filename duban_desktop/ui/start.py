@@ -12,7 +12,6 @@ import gc
 import logging
 import os
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
@@ -30,6 +29,7 @@ from ..logsetup import rotate_log, setup_logging
 from ..paths import default_db_path
 from .preload import Preload, first_screen, read_sort
 from .settings_store import ui_settings
+from .tasks import Job, stop_all
 
 log = logging.getLogger(__name__)
 
@@ -123,28 +123,23 @@ class NewDatabase(str):
     """A target the user explicitly asked to create (新建数据库), even over a 0-byte file."""
 
 
-class DailyBackup:
-    """Today's backup, copied on its own thread in steps; ``stop()`` (the window closing)
-    cancels it between two steps and waits for the partial copy to be removed."""
+class DailyBackup(Job):
+    """Today's backup, copied in steps by a background job (ui/tasks.py), started at once.
+    ``stop()`` (the window closing: ``stop_all``) cancels it between two steps and waits
+    for the partial copy to be removed. A failure is only logged: a backup must not stop
+    the office's work."""
 
     def __init__(self, path: Path):
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._work, args=(path,), name="daily-backup", daemon=True)
-        self.thread.start()
+        super().__init__(lambda progress: self._copy(path, progress), name="daily-backup",
+                         uses_database=False)  # its own sqlite3 connections (db/backup.py)
+        self.start()
 
-    def _work(self, path: Path) -> None:
-        try:
-            made = backups.daily_backup(path, cancelled=self._stop.is_set)
-            if made:
-                log.info("daily backup %s", made)
-        except backups.BackupCancelled:
-            log.info("daily backup cancelled: the window was closed")
-        except Exception:  # noqa: BLE001 - a failed backup must not stop the office's work
-            log.exception("daily backup failed")
-
-    def stop(self, wait: float = 10.0) -> None:
-        self._stop.set()
-        self.thread.join(wait)
+    @staticmethod
+    def _copy(path: Path, progress) -> Path | None:
+        made = backups.daily_backup(path, cancelled=progress.cancelled)
+        if made:
+            log.info("daily backup %s", made)
+        return made
 
 
 def daily_backup_in_background(path: Path) -> DailyBackup:
@@ -277,7 +272,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         # the daily backup copies the whole file: only once the window is up, so it
         # never competes with the start
         if path is not None and not read_only:
-            window._duban_backup = daily_backup_in_background(path)
+            daily_backup_in_background(path)
         window.finish_start()
         tell_reinstalled_triggers(window)
         welcome_if_new(window, read_only)
@@ -290,8 +285,6 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
-        backup = getattr(window, "_duban_backup", None)
-        if backup is not None:
-            backup.stop()  # closing the window ends the daily backup cleanly
+        stop_all()  # closing the window ends the daily backup, an export, an import cleanly
         set_busy_waiter(None)
         close_database()

@@ -11,24 +11,17 @@ import datetime as dt
 import itertools
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QRunnable,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
 from PySide6.QtGui import QColor
 
-from ..db import database
 from ..domain import case_list, ledger
 from ..domain import state as states
 from ..domain.dates import format_cn
 from ..domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
 from . import preload as preloads
+from . import tasks
 from .qtvalues import ALIGN_CENTER, ALIGNMENT, BACKGROUND, DISPLAY, FOREGROUND, TOOLTIP, USER
 
 log = logging.getLogger(__name__)
@@ -66,28 +59,6 @@ class RowView:
         self.colours = colours or NO_COLOURS
 
 
-class _Signals(QObject):
-    loaded = Signal(int, object)  # object: the ids list passes as it is, not converted item by item
-
-
-class _IdQuery(QRunnable):
-    def __init__(self, generation: int, query: Callable[[], list[int]], signals: _Signals):
-        super().__init__()
-        self.generation, self.query, self.signals = generation, query, signals
-
-    def run(self) -> None:
-        try:
-            ids = self.query()
-        except Exception:  # noqa: BLE001 - a failed background search shows nothing new
-            log.exception("background id query failed")
-            ids = None
-        finally:
-            if not database.is_closed():
-                database.close()
-        if ids is not None:
-            self.signals.loaded.emit(self.generation, ids)
-
-
 class LazyTableModel(QAbstractTableModel):
     COLUMNS: list[tuple[str, str]] = []  # (sort key or "", header)
     WIDTHS: list[int] = []  # default column widths (pixels)
@@ -105,8 +76,6 @@ class LazyTableModel(QAbstractTableModel):
         self.sort_column, self.descending = self.DEFAULT_SORT
         self._generation = itertools.count(1)
         self._latest = 0
-        self._signals = _Signals()
-        self._signals.loaded.connect(self._apply_ids)
         self.today = dt.date.today()
         # False until the first reload(): setting up the view (sort indicator, restored
         # header state) only records the sort instead of querying once per step
@@ -140,9 +109,9 @@ class LazyTableModel(QAbstractTableModel):
         sort, descending = self.sort_key(), self.descending
         generation = next(self._generation)
         self._latest = generation
-        if background:
-            QThreadPool.globalInstance().start(
-                _IdQuery(generation, lambda: self.query_ids(sort, descending), self._signals))
+        if background:  # the search: off the GUI thread (ui/tasks.py); a failure is logged, the list kept
+            tasks.run_in_background(lambda _progress: self.query_ids(sort, descending), name="search",
+                                    on_done=lambda ids: self._apply_ids(generation, ids), owner=self)
             return
         ids = preloads.answer_once(self, preloads.ids_key(self.filter, sort, descending, self.today),
                                    lambda: self.query_ids(sort, descending))

@@ -39,8 +39,10 @@ def test_alerts_tab_opens_first_when_overdue_and_counts(qtbot, office, window):
     assert window.tabs.currentWidget() is window.alerts
     assert window.tabs.tabText(2) == "逾期提醒 (3)"
     model = window.alerts.model
-    levels = [model.index(model.heads[level][0], 0).data() for level in model.heads]
-    assert levels[0] == "已逾期(1 件)" and levels[1] == "即将到期(1 件)" and levels[4] == "协调事项逾期(1 件)"
+    heads = {level: model.index(row, 0).data() for level, (row, _count) in model.heads.items()}
+    assert heads["overdue"] == "已逾期(1 件)" and heads["due_soon"] == "即将到期(1 件)"
+    assert heads["coordination_overdue"] == "协调事项逾期(1 件)"
+    assert list(heads)[:2] == ["overdue", "due_soon"]  # the unit's lateness first
 
 
 def test_batch_urge_from_alerts(qtbot, office, window, dialogs):
@@ -186,11 +188,11 @@ def test_the_start_reads_the_status_counts_ahead(qtbot, office, window):
     again = MainWindow("测试数据库", preload=loaded)
     qtbot.addWidget(again)
     assert loaded.take(preloads.COUNTS_KEY) is preloads.MISSING  # taken by the window
-    assert again.count_status.text() == "督办事项 3 件,在办 3 件;在办协调事项 1 件"
+    assert again.count_status.text() == "督办事项 3 件，在办 3 件，其中已逾期 1 件；在办协调事项 1 件"
     supervision.register_item(title="新登记的事项", lead_unit="县财政局", responsible_person="吴晓燕",
                               source="document", deadline_workdays=10)
     again.refresh_all()  # later refreshes count afresh
-    assert again.count_status.text() == "督办事项 4 件,在办 4 件;在办协调事项 1 件"
+    assert again.count_status.text() == "督办事项 4 件，在办 4 件，其中已逾期 1 件；在办协调事项 1 件"
 
 
 def test_settings_survive_a_restart(qtbot, db, tmp_path):
@@ -262,13 +264,16 @@ def test_models_pass_qtmodeltester(qtmodeltester, office, model_class):
 
 
 def test_alert_model_passes_qtmodeltester(qtmodeltester, office):
-    from duban_desktop.domain.alerts import compute_alerts
+    from duban_desktop.domain.alerts import LEVELS, compute_alerts
     from duban_desktop.ui.alerts_tab import AlertModel
 
     model = AlertModel()
     model.set_alerts(compute_alerts())
-    assert [count for _head, count in model.heads.values()] == [1, 1, 0, 0, 1]
-    assert model.rowCount() == 5 + 3 and model.alert(model.index(0, 0)) is None
+    counts = {level: count for level, (_row, count) in model.heads.items()}
+    assert set(counts) == set(LEVELS)  # a heading for every level, empty ones too
+    assert {level: n for level, n in counts.items() if n} == {"overdue": 1, "due_soon": 1,
+                                                              "coordination_overdue": 1}
+    assert model.rowCount() == len(LEVELS) + 3 and model.alert(model.index(0, 0)) is None
     qtmodeltester.check(model, force_py=True)
 
 
