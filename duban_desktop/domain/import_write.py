@@ -13,8 +13,9 @@ one row with action ``import`` naming the file and row it came from.
 
 The ledger knows less than the steps record: urges are counted, not listed (each is
 dated the last urge), approvals, extensions, reviews and feedbacks have no names or
-notes (``NOT_RECORDED``). An item still in progress keeps what the ledger says of its
-progress as its 办理结果 (``result``), which no step record stands for.
+notes (``NOT_RECORDED``). Two values have no step record behind them: an item still in
+progress keeps what the ledger says of its progress as its 办理结果 (``result``), and an
+item not closed keeps the ledger's 查办结果摘要 (the steps take it with the feedback).
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def _steps(item: Row, w: BulkWrites, v: dict, *, lead: int, helpers: list[int], 
         if kind == "instruction_report" and not v["result_summary"]:
             kind = "brief"
         item_records.fed_back(item, w, kind=kind, recipient=v["instructing_leader"] or NOT_RECORDED,
-                              fed_back_on=completed, note=f"从{where}导入，原台账中已办结。")
+                              fed_back_on=completed, note=f"从{where}导入，原台账中已办结。",
+                              result_summary=v["result_summary"] or None)
     if state == "voided":
         item_records.voided(item, w, reason=v["result"] or "原台账标记为已撤销。",
                             voided_on=completed or today)
@@ -203,7 +205,9 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
             instruction_date=v["instruction_date"], lead_unit=units[v["lead_unit"]],
             responsible_person=v["responsible_person"], registered_on=v["registered_on"],
             issued_on=v["issued_on"] or v["registered_on"], deadline=v["original_deadline"],
-            original_deadline=v["original_deadline"], result_summary=v["result_summary"],
+            original_deadline=v["original_deadline"],
+            # (a closed item's 查办结果摘要 comes with its feedback, as the steps take it)
+            result_summary=v["result_summary"] if v["state"] != "closed" else "",
             registrar=operator, created_at=now, updated_at=now)
         w.log("item", item, "import", field="number", new=v["number"] or "",
               note=f"从{where}第 {r.row} 行导入；状态：{ITEM_STATES[v['state']]}。{v['title'][:100]}")

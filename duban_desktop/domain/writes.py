@@ -41,13 +41,30 @@ class Row(dict):
     @classmethod
     def of(cls, model, **values) -> Row:
         """A new record of ``model``: every field's default, then ``values``."""
-        row = cls()
-        for field in model._meta.sorted_fields:
-            if field is not model._meta.primary_key:
-                default = field.default
-                row[field.name] = default() if callable(default) else default
+        plain, computed = _defaults(model)
+        row = cls(plain)
+        for name, make in computed:
+            if name not in values:
+                row[name] = make()
         row.update(values)
         return row
+
+
+_DEFAULTS: dict[type, tuple[dict, list]] = {}
+
+
+def _defaults(model) -> tuple[dict, list]:
+    """A model's field defaults: (name -> value, [(name, function)] for computed ones)."""
+    if model not in _DEFAULTS:
+        plain, computed = {}, []
+        for field in model._meta.sorted_fields:
+            if field is not model._meta.primary_key:
+                if callable(field.default):
+                    computed.append((field.name, field.default))
+                else:
+                    plain[field.name] = field.default
+        _DEFAULTS[model] = plain, computed
+    return _DEFAULTS[model]
 
 
 class LiveWrites:
