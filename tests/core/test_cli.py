@@ -39,8 +39,10 @@ def test_demo_alerts_json(sample):
     proc = run("alerts", "--db", sample, "--json", check=0)
     data = json.loads(proc.stdout)
     assert data, "the sample data has overdue and due-soon items"
-    levels = {a["level"] for a in data}
-    assert levels <= {"overdue", "due_soon", "reply_overdue", "awaiting_review", "coordination_overdue"}
+    from duban_desktop.domain.alerts import LEVELS
+
+    assert {a["level"] for a in data} <= set(LEVELS)
+    assert all(a["level_label"] == LEVELS[a["level"]] for a in data)
     for alert in data:
         assert {"number", "title", "lead_unit", "deadline", "level", "days"} <= set(alert)
         assert isinstance(alert["days"], int) and alert["days"] >= 0
