@@ -63,9 +63,9 @@ def atomic_write(dest: Path | str, write: Callable[[Path], None]) -> Path:
     folder = dest.parent
     refuse_live_database(dest)
     if dest.is_dir():
-        raise FileError(f"“{dest}”是一个文件夹,请给出要保存的文件名。")
+        raise FileError(f"“{dest}”是一个文件夹，请给出要保存的文件名。")
     if not folder.is_dir():
-        raise FileError(f"无法写入“{dest}”:文件夹“{folder}”不存在。请先创建它或换一个位置。")
+        raise FileError(f"无法写入“{dest}”：文件夹“{folder}”不存在。请先创建它或换一个位置。")
     tmp = folder / f".~{uuid.uuid4().hex[:8]}.part{dest.suffix}"
     try:
         write(tmp)

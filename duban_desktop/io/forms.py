@@ -181,7 +181,7 @@ def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = No
         for done, (item, context) in enumerate(itertools.chain([first], contexts)):
             if progress is not None and progress(done, total,
                                                  f"正在生成 {supervision.display_number(item)}") is False:
-                raise Cancelled("已取消,没有生成文件。")
+                raise Cancelled("已取消，没有生成文件。")
             holder = body.makeelement(qn("w:body"), {})
             for child in master:
                 holder.append(copy.deepcopy(child))
@@ -204,7 +204,7 @@ def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = No
                 raise AssertionError("the notice's XML does not sit between the document's head and tail")
             yield blob[len(head):len(blob) - len(tail)]
         if progress is not None and progress(total, total, "正在保存") is False:
-            raise Cancelled("已取消,没有生成文件。")
+            raise Cancelled("已取消，没有生成文件。")
 
     def write(tmp: Path) -> None:
         _write_streamed(skeleton, tmp, name, head, notices(), tail, count=total)

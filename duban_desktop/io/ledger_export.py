@@ -149,7 +149,7 @@ class _Ticker:
         self.done += count
         report = self.progress is not None and (self.done // STEP != before // STEP or text)
         if report and self.progress(min(self.done, self.total), self.total, text) is False:
-            raise Cancelled("已取消导出,没有生成文件。")
+            raise Cancelled("已取消导出，没有生成文件。")
 
 
 def _escape_hf(text: str) -> str:

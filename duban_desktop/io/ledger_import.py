@@ -532,7 +532,7 @@ def import_ledger(ledger: LedgerFile, mapping: dict[int, str] | None = None, *,
     plan, result = import_rows(
         ledger.source_rows(mapping), ledger.mapping_labels(mapping), source_name=ledger.path.name,
         skip_errors=skip_errors, dry_run=dry_run, today=today, progress=progress,
-        cancelled=lambda: Cancelled("已取消导入,没有导入任何内容。"))
+        cancelled=lambda: Cancelled("已取消导入，没有导入任何内容。"))
     plan.notices[:0] = ledger.notices
     return plan, result
 

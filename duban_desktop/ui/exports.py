@@ -42,9 +42,10 @@ def ask_save_path(parent: QWidget, title: str, filename: str, file_filter: str =
     return path
 
 
-def offer_open(parent: QWidget, path: Path, what: str) -> None:
+def offer_open(parent: QWidget, path: Path, what: str, note: str = "") -> None:
+    extra = f"\n\n{note}" if note else ""
     answer = QMessageBox.question(
-        parent, "已保存", f"{what}已保存到:\n{path}\n\n现在打开它吗?(可在 Word、WPS 或 Excel 中查看和打印)",
+        parent, "已保存", f"{what}已保存到：\n{path}{extra}\n\n现在打开它吗？（可在 Word、WPS 或 Excel 中查看和打印）",
         QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
     if answer == QMessageBox.Yes:
         open_path(path)
@@ -56,14 +57,14 @@ def open_path(path: Path) -> None:
 
 
 def save_in_background(parent: QWidget, what: str, filename: str, work: Callable[[Path, Callable], Path],
-                       file_filter: str = WORD) -> Job | None:
+                       file_filter: str = WORD, note: Callable[[], str] | None = None) -> Job | None:
     """Ask for the place, then run ``work(path, progress)`` off the GUI thread with a
     progress dialog (ui/tasks.py); 取消 leaves no file (io/files.py: atomic_write)."""
     path = ask_save_path(parent, f"保存{what}", filename, file_filter)
     if path is None:
         return None
     return run_task(parent, f"正在生成{what}……", lambda progress: work(path, progress),
-                    on_done=lambda made: offer_open(parent, Path(made), what))
+                    on_done=lambda made: offer_open(parent, Path(made), what, note() if note else ""))
 
 
 # io.forms (python-docx) and io.ledger_export (openpyxl) load on first use, not at start-up
@@ -71,8 +72,10 @@ def save_in_background(parent: QWidget, what: str, filename: str, work: Callable
 def export_form(parent: QWidget, kind: str, record_id: int, number: str) -> Job | None:
     from ..io import forms
 
+    removed: list[str] = []  # what the template's cleaning took out, told with 已保存
     return save_in_background(parent, forms.FORM_KINDS[kind], forms.default_filename(kind, number),
-                              lambda path, _progress: forms.export_form(kind, record_id, path))
+                              lambda path, _progress: forms.export_form(kind, record_id, path, removed=removed),
+                              note=lambda: forms.removal_note(removed))
 
 
 def export_notices(parent: QWidget, item_ids: list[int]) -> Job | None:
@@ -81,8 +84,10 @@ def export_notices(parent: QWidget, item_ids: list[int]) -> Job | None:
         return None
     from ..io import forms
 
-    return save_in_background(parent, f"催办通知({len(item_ids)} 件)", forms.default_notices_filename(len(item_ids)),
-                              lambda path, progress: forms.export_notices(item_ids, path, progress))
+    removed: list[str] = []
+    return save_in_background(parent, f"催办通知（{len(item_ids)} 件）", forms.default_notices_filename(len(item_ids)),
+                              lambda path, progress: forms.export_notices(item_ids, path, progress, removed=removed),
+                              note=lambda: forms.removal_note(removed))
 
 
 def export_overdue_notices(parent: QWidget) -> Job | None:
@@ -94,8 +99,10 @@ def export_overdue_notices(parent: QWidget) -> Job | None:
 def export_bulletin(parent: QWidget) -> Job | None:
     from ..io import forms
 
+    removed: list[str] = []
     return save_in_background(parent, "督查通报", forms.default_filename("bulletin"),
-                              lambda path, _progress: forms.export_bulletin(path))
+                              lambda path, _progress: forms.export_bulletin(path, removed=removed),
+                              note=lambda: forms.removal_note(removed))
 
 
 def export_ledger(parent: QWidget, item_filter=None) -> Job | None:

@@ -366,7 +366,7 @@ class CheckPage(QWizardPage):
         self.busy = False
         self.completeChanged.emit()
         if "取消" in message:
-            self.summary.setText("已取消导入,没有导入任何内容。")
+            self.summary.setText("已取消导入，没有导入任何内容。")
             return
         QMessageBox.warning(self, "没有导入", message)
 

@@ -122,3 +122,19 @@ def test_ledger_export_follows_the_register_filter(qtbot, db, window, saving, tm
     sheet = load_workbook(target)["督办台账"]
     text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     assert "饮水安全" in text and "燃气排查" not in text
+
+
+def test_the_saved_message_says_what_a_hostile_template_lost(qtbot, db, window, tmp_path, monkeypatch):
+    from ..core.hostile_templates import hostile, put_office_template
+
+    put_office_template("register", hostile("register"))
+    (tmp_path / "out").mkdir()
+    answer_file_dialogs(monkeypatch, lambda _dialog: str(tmp_path / "out" / "登记单.docx"))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda _p, _t, text, *a, **k: (
+        asked.append(text), QMessageBox.No)[1]))
+    item = make_item("城区背街小巷改造", 10)
+    window.show_item(item.id)
+    click(qtbot, extra_button(window.register, "打印登记单"))
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    assert "已保存到：" in asked[0] and "用不到的内容已在导出时删除" in asked[0] and "DDEAUTO" in asked[0]
