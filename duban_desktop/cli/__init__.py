@@ -66,7 +66,7 @@ def run(argv: list[str]) -> int:
     try:
         return args.handler(args)
     except (CommandError, DomainError, DatabaseError) as exc:
-        return _fail(f"错误:{exc}")
+        return _fail(f"错误：{exc}")
     except BrokenPipeError:  # output piped into head and the like
         return 0
     except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
@@ -77,10 +77,10 @@ def run(argv: list[str]) -> int:
         where = f"详细信息已写入日志 {log_file}。" if log_file else ""
         return _fail(f"错误：读写数据库时出错（{exc}）。刚才的操作没有完成。{where}")
     except OSError as exc:
-        return _fail(f"错误:{describe(exc)}")
+        return _fail(f"错误：{describe(exc)}")
     except KeyboardInterrupt:
         return _fail("已中断。")
     except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the traceback
         log.exception("unexpected error in %s", argv)
         where = f"详细信息已写入日志 {log_file}。" if log_file else ""
-        return _fail(f"程序内部错误:{exc}。{where}")
+        return _fail(f"程序内部错误：{exc}。{where}")

@@ -75,8 +75,8 @@ def cmd_import_ledger(args) -> int:
             out("试运行:没有写入任何内容。")
             return 0
         if plan.errors and not args.skip_bad_rows:
-            raise CommandError(f"导入被拒绝:有 {plan.errors} 行有问题,没有导入任何内容。"
-                               "请修改表格后重试,或加 --skip-bad-rows 跳过这些行。")
+            raise CommandError(f"导入被拒绝：有 {plan.errors} 行有问题，没有导入任何内容。"
+                               "请修改表格后重试，或加 --skip-bad-rows 跳过这些行。")
         if plan.jumps and not args.accept_number_jumps:
             raise CommandError(f"导入被拒绝：{jumps_summary(plan.jumps)}，没有导入任何内容。"
                                "请核对这些编号；如是笔误，请改正表格；如编号无误，请加 --accept-number-jumps 再导入。")

@@ -49,5 +49,5 @@ class ChineseParser(argparse.ArgumentParser):
     def error(self, message: str):
         usage = self.format_usage().strip()
         if sys.stderr is not None:
-            sys.stderr.write(f"用法错误:{translate(message)}\n{usage}\n")
+            sys.stderr.write(f"用法错误：{translate(message)}\n{usage}\n")
         raise SystemExit(2)

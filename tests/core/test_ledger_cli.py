@@ -51,7 +51,7 @@ def test_import_dry_run_refusal_and_skip(tmp_path):
     assert "数据:4 行" in proc.stdout and "第 8 行“完成时限”" in proc.stdout
     assert "试运行:没有写入任何内容。" in proc.stdout
     proc = run("import", "ledger", ledger, "--db", db, check=1)
-    assert proc.stderr.strip().startswith("错误:导入被拒绝:有 1 行有问题")
+    assert proc.stderr.strip().startswith("错误：导入被拒绝：有 1 行有问题")
     assert len(proc.stderr.strip().splitlines()) == 1
     proc = run("import", "ledger", ledger, "--db", db, "--skip-bad-rows",
                "--map", "备注=不导入", check=0)
