@@ -10,6 +10,7 @@ import peewee as pw
 
 from ..db.ids import distinct_desc, ids_of
 from ..db.models import CaseParty, ConsultationSession, CoordinationCase, Unit
+from . import state
 from .errors import ValidationError
 from .vocab import CASE_KINDS, CASE_OPEN_STATES, CASE_STATES
 
@@ -40,7 +41,7 @@ def condition(f: CaseFilter, today: dt.date | None = None) -> pw.Expression:
     if f.year:
         expr &= case.requested_on.between(dt.date(f.year, 1, 1), dt.date(f.year, 12, 31))
     if f.overdue_only:
-        expr &= case.state.in_(CASE_OPEN_STATES) & (case.deadline < (today or dt.date.today()))
+        expr &= state.case_overdue_sql(today or dt.date.today())
     for word in f.text.split():
         units = Unit.select(Unit.id).where(Unit.name.contains(word))
         with_party = CaseParty.select(CaseParty.case).where(CaseParty.unit.in_(units))

@@ -279,8 +279,8 @@ def _write_items(wb, styles, f: ItemFilter, total: int, tones: _Tones, ticker: _
         specs[index] = CellSpec("center", tone, size=9)
     after = legend_at[-1] + 1
     values[after] = (f"已逾期：承办单位未在完成时限内报送办理结果；即将到期："
-                     f"{tones.rules.due_soon_days} 个工作日内到期；按期报送、待审理或待反馈的不计逾期；"
-                     "逾期天数按工作日计")
+                     f"{tones.rules.due_soon_days} 个工作日内到期；蓝色：按期报送，{states.TONE_LABELS['waiting']}"
+                     f"（不计逾期）；橙色：{states.TONE_LABELS['office_late']}；逾期天数按工作日计")
     sheet.stream.write(values, specs, height=24)
     sheet.merge_row(2, 1, legend_at[0])
     sheet.merge_row(2, after + 1, len(cols))

@@ -66,6 +66,8 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FILLS = {
     "overdue": ("FFC7CE", "9C0006"),
     "due_soon": ("FFEB9C", "7F6000"),
+    "waiting": ("DDEBF7", "1F3864"),  # reported on time, waiting for the office (state.py)
+    "office_late": ("F8CBAD", "833C0B"),  # the office's own lateness in 审理 or 反馈
     "closed": ("C6EFCE", "006100"),
     "voided": ("E7E6E6", "595959"),
 }
