@@ -109,7 +109,7 @@ def reviewed(item, w, *, reviewed_on: dt.date, verdict: str, looks: dict[str, tu
         item.state = "in_progress"
         if verdict == "redo":
             item.result, item.result_reported_on = "", None
-    note = VERDICTS[verdict] + ("。未通过:" + "、".join(failing) if failing else "")
+    note = VERDICTS[verdict] + ("。未通过：" + "、".join(failing) if failing else "")
     note += f"。{comment}" if comment else ""
     w.log("item", item, "review", field="state", old=old_state, new=item.state, note=note, day=reviewed_on)
     if new_deadline and new_deadline != item.deadline:
@@ -132,7 +132,7 @@ def fed_back(item, w, *, kind: str, recipient: str, fed_back_on: dt.date, docume
         w.log("item", item, "update", field=field, old=old, new=new, day=fed_back_on)
     item.state, item.closed_on = "closed", fed_back_on
     w.log("item", item, "feedback", field="state", old="passed", new="closed",
-          note=f"{FEEDBACK_KINDS[kind]},报送{recipient}", day=fed_back_on)
+          note=f"{FEEDBACK_KINDS[kind]}，报送{recipient}", day=fed_back_on)
     return record
 
 

@@ -131,9 +131,8 @@ def waited_cutoff(calendar: WorkCalendar, today: dt.date, days: int) -> dt.date:
 
 
 def feedback_wait_setting() -> str:
-    """The setting that limits the wait for feedback: its own once the settings have one,
-    until then the review's."""
-    return "feedback_wait_days" if "feedback_wait_days" in settings.SPECS else "review_wait_days"
+    """The setting that limits the wait for feedback (after the review passed it)."""
+    return "feedback_wait_days"
 
 
 def rules(today: dt.date | None = None, calendar: WorkCalendar | None = None,

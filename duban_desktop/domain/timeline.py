@@ -110,7 +110,7 @@ def item_timeline(item: SupervisionItem) -> list[Entry]:
         notes = [f"{FOUR_LOOKS[key]}:{getattr(r, key + '_note')}" for key in FOUR_LOOKS
                  if getattr(r, key + "_note")]
         detail = VERDICTS.get(r.verdict, r.verdict)
-        detail += ("。未通过:" + "、".join(failing)) if failing else "。四看均通过"
+        detail += ("。未通过：" + "、".join(failing)) if failing else "。四看均通过"
         if notes:
             detail += "。" + ";".join(notes)
         if r.comment:

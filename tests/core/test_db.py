@@ -111,7 +111,12 @@ def test_every_released_schema_opens_through_the_migration_path(tmp_path, name):
         from duban_desktop.domain import consistency
         from duban_desktop.domain.ledger import ItemFilter, item_ids
 
-        assert consistency.problems() == []
+        # the files were made by that version's demo, which wrote only each matter's
+        # registration to the history: the history check (consistency.history_problems,
+        # newer than the files) says so, and nothing else may be wrong after the migration
+        history = set(consistency.history_problems(limit=1000))
+        assert history and all("修改历史" in p for p in history)
+        assert [p for p in consistency.problems() if p not in history] == []
         first = SupervisionItem.select().where(SupervisionItem.number.is_null(False)).first()
         assert first.id in item_ids(ItemFilter(text=first.title[:4]))  # the search index is filled
         made = item(title="升级后新登记")
