@@ -6,7 +6,7 @@ open and migrate the database -> window.
 Python's cycle collector is off while the program loads: loading allocates a great
 deal (modules, classes, Qt's enums) and frees almost nothing, so each collection
 walks a growing heap for nothing (15-18 ms of a window's start). A command turns
-it back on at once; the window does once it is shown (ui/start.py: collect_again).
+it back on at once; the window does once it is shown (ui/startup/start.py: collect_again).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    from .logsetup import ensure_streams
+    from .system.logs import ensure_streams
 
     ensure_streams()
     from . import cli
@@ -42,6 +42,6 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    from .ui.start import run_gui
+    from .ui.startup.start import run_gui
 
     return run_gui(db=args.db, demo=args.demo)

@@ -13,8 +13,8 @@ from PySide6.QtCore import QTimer
 
 from duban_desktop.db import open_database
 from duban_desktop.domain import demo
-from duban_desktop.ui.application import make_app
 from duban_desktop.ui.main_window import MainWindow
+from duban_desktop.ui.startup.application import make_app
 
 
 def main(what: str) -> int:
@@ -26,7 +26,7 @@ def main(what: str) -> int:
     window.resize(1500, 900)
     window.show()
     window.finish_start()  # as the start does after the first paint
-    tabs = {"cases": window.cases, "register": window.register, "alerts": window.alerts}
+    tabs = {"cases": window.cases, "register": window.ledger, "alerts": window.alerts}
     if what in tabs:
         window.tabs.setCurrentWidget(tabs[what])
         if what in ("register", "cases"):
@@ -41,8 +41,8 @@ def main(what: str) -> int:
 def open_dialog(window, name):
     from duban_desktop.domain import coordination, supervision
     from duban_desktop.domain.ledger import OPEN, ItemFilter, item_ids
-    from duban_desktop.ui import case_dialogs, item_dialogs
-    from duban_desktop.ui.settings_dialog import SettingsDialog
+    from duban_desktop.ui.dialogs import case_dialogs, item_dialogs
+    from duban_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
     item = supervision.get_item(item_ids(ItemFilter(state=OPEN))[0])
     if name == "new_item":

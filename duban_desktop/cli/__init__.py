@@ -12,13 +12,13 @@ import sys
 
 import peewee as pw
 
-from ..db import DatabaseError, current_path
+from ..db import current_path
 from ..db.connection import sqlite_target
 from ..db.errors import classify
-from ..domain.errors import DomainError
-from ..logsetup import setup_logging
-from ..oserrors import describe
-from .common import CommandError, db_target
+from ..system.errors import UserError
+from ..system.logs import setup_logging
+from ..system.oserrors import describe
+from .common import db_target
 from .parser import ChineseParser
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def run(argv: list[str]) -> int:
     log_file = setup_logging()
     try:
         return args.handler(args)
-    except (CommandError, DomainError, DatabaseError) as exc:
+    except UserError as exc:  # a refusal with its own Chinese message
         return _fail(f"错误：{exc}")
     except BrokenPipeError:  # output piped into head and the like
         return 0

@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 from ..db import open_database
-from ..paths import default_db_path
+from ..system.errors import UserError
+from ..system.paths import default_db_path
 
 
-class CommandError(Exception):
+class CommandError(UserError):
     """A refusal to print as one line on stderr (exit 1)."""
 
 

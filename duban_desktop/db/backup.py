@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cancel import Cancelled
-from ..oserrors import describe
+from ..system.cancel import Cancelled
+from ..system.oserrors import describe
 from .errors import (
     DamagedDatabaseError,
     DatabaseError,

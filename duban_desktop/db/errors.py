@@ -20,10 +20,12 @@ from pathlib import Path
 
 import peewee as pw
 
+from ..system.errors import UserError
+
 NOT_SAVED = "刚才的操作没有保存，已有的数据没有受影响。"
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserError):
     """A database cannot be used as asked. ``str()`` is the user-facing message."""
 
 

@@ -9,7 +9,7 @@ read in one go (as a JSON array: the C parser reads ints twice as fast as int() 
 piece); other servers step the cursor. Rows come back the same way (``json_group_array``
 of one ``json_array`` per row): one step of the statement instead of one per row, which
 also keeps a worker thread from waiting for the GIL after every row (see
-ui/preload.py).
+ui/startup/preload.py).
 """
 
 from __future__ import annotations

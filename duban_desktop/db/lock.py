@@ -12,7 +12,7 @@ rebuilds the WAL index and, when it closes, checkpoints and deletes the window's
 Two rules make that impossible, each on its own:
 
 1. Nothing in the window's process opens the live files by another descriptor. The window's
-   file dialogs name file types by their names only (ui/file_dialogs.py: an icon provider
+   file dialogs name file types by their names only (ui/dialogs/file_dialogs.py: an icon provider
    that never reads a file, and Qt's own dialog instead of a platform one that would sniff in
    this process); a file the user picks is refused when it is one of the live files
    (``is_live_file``), before anything opens it.

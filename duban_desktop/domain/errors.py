@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ..cancel import Cancelled
+from ..system.cancel import Cancelled
+from ..system.errors import UserError
 
 __all__ = ["Cancelled", "DomainError", "NotFound", "StepNotAllowed", "ValidationError"]
 
 
-class DomainError(Exception):
+class DomainError(UserError):
     """Base: an operation was refused; nothing was written."""
 
 

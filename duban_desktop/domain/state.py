@@ -74,7 +74,7 @@ CASE_STATES = {
 }
 
 # ---- the colours: a tone per state; the window and the workbook give each tone its
-# colours (ui/table_models.py: TONE_COLOURS; io/xlsx.py: FILLS)
+# colours (ui/lists/table_models.py: TONE_COLOURS; io/xlsx.py: FILLS)
 TONES = {
     OVERDUE: "overdue",  # red
     DUE_SOON: "due_soon",  # yellow

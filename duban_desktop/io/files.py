@@ -13,11 +13,11 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import cancel
 from ..db import current_path
 from ..db.lock import is_live_file
 from ..domain.errors import DomainError
-from ..oserrors import describe
+from ..system import cancel
+from ..system.oserrors import describe
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),

@@ -24,8 +24,8 @@ from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 from lxml.etree import XMLSyntaxError
 
-from .. import paths
 from ..domain.errors import DomainError
+from ..system import paths
 from . import docx_safety, form_fill
 from .files import atomic_write
 
@@ -333,7 +333,7 @@ def copy_shipped_templates(overwrite: bool = False) -> list[Path]:
             shutil.copyfile(guide, folder / GUIDE_NAME)
             written.append(folder / GUIDE_NAME)
     except OSError as exc:
-        from ..oserrors import describe
+        from ..system.oserrors import describe
 
         raise TemplateError(describe(exc, folder)) from exc
     return written
@@ -373,7 +373,7 @@ def install_template(kind: str, source: Path | str) -> Installed:
             previous.mkdir(parents=True, exist_ok=True)
             shutil.copy2(dest, previous / dest.name)
     except OSError as exc:
-        from ..oserrors import describe
+        from ..system.oserrors import describe
 
         raise TemplateError(describe(exc, previous or dest.parent)) from exc
     atomic_write(dest, lambda tmp: tmp.write_bytes(cleaned.data))
@@ -396,7 +396,7 @@ def restore_default_templates() -> Path | None:
         for path in own:
             shutil.move(str(path), aside / path.name)
     except OSError as exc:
-        from ..oserrors import describe
+        from ..system.oserrors import describe
 
         raise TemplateError(describe(exc, aside)) from exc
     return aside

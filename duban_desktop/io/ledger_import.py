@@ -37,7 +37,7 @@ from ..domain.importing import (
     import_rows,
     plan_rows,
 )
-from ..oserrors import describe
+from ..system.oserrors import describe
 from .files import Cancelled, FileError, refuse_live_database
 from .ledger_columns import LEDGER_COLUMNS, LEDGER_SHEET
 from .untrusted_xlsx import Merge, Sheet, UntrustedBook

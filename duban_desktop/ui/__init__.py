@@ -6,7 +6,6 @@ module: once PySide6 is imported it reads the source of every module imported af
 and the coordination tab load when first used, after the first paint.
 """
 
-from .. import shortcuts  # noqa: F401
 from ..db import ids  # noqa: F401
 from ..domain import (  # noqa: F401
     alerts,
@@ -20,3 +19,4 @@ from ..domain import (  # noqa: F401
     vocab,
     workdays,
 )
+from ..system import launchers as shortcuts  # noqa: F401

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QIcon
 
-from ..shortcuts import DESKTOP_ID, icon_files
+from ..system.launchers import DESKTOP_ID, icon_files
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def app_icon() -> QIcon:
 
 
 def _icons_dir() -> Path:
-    from ..paths import resources_dir
+    from ..system.paths import resources_dir
 
     return resources_dir() / "icons"
 

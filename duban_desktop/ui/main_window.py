@@ -12,18 +12,18 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from .. import APP_NAME, __version__
 from ..domain import ledger, settings
 from ..domain.alerts import calendar_notice
-from ..paths import data_dir
-from .alerts_tab import AlertsTab
-from .list_tab import restore_sort
-from .preload import COUNTS_KEY, answer_once, status_counts
-from .qtvalues import TOOL_BUTTON_TEXT_ONLY, set_shortcut
-from .register_tab import RegisterTab
+from ..system.paths import data_dir
+from .actions.shortcut_action import shortcut_action
+from .lists.alerts_tab import AlertsTab
+from .lists.ledger_tab import LedgerTab
+from .lists.list_tab import restore_sort
+from .lists.table_models import ItemTableModel
+from .qt import TOOL_BUTTON_TEXT_ONLY, set_shortcut
 from .settings_store import ui_settings
-from .shortcut_action import shortcut_action
-from .table_models import ItemTableModel
+from .startup.preload import COUNTS_KEY, answer_once, status_counts
 
 if TYPE_CHECKING:
-    from .cases_tab import CasesTab
+    from .lists.cases_tab import CasesTab
 
 OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
 
@@ -31,19 +31,19 @@ OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
 # Dialogs and pages that read Word or Excel files load on first use, not at start-up.
 
 def _exports():
-    from . import exports
+    from .actions import exports
 
     return exports
 
 
 def _db_actions():
-    from . import db_actions
+    from .actions import db_actions
 
     return db_actions
 
 
 def _templates_page():
-    from .templates_page import TemplatesPage
+    from .dialogs.templates_page import TemplatesPage
 
     return "表单模板", TemplatesPage()
 
@@ -51,7 +51,7 @@ def _templates_page():
 class MainWindow(QMainWindow):
     def __init__(self, db_label: str = "", read_only: bool = False, parent: QWidget | None = None,
                  preload=None):
-        """``preload``: the first screen's data being read on a worker (ui/preload.py);
+        """``preload``: the first screen's data being read on a worker (ui/startup/preload.py);
         the lists take it when they first load, after the window is built."""
         super().__init__(parent)
         self.db_label = db_label
@@ -59,17 +59,17 @@ class MainWindow(QMainWindow):
         # The register is loaded before the first paint (its model, below); its tab, like
         # the coordination list's, is built when it is first shown: before the first
         # paint when the window opens on it, otherwise just after (finish_start).
-        self.register_model = ItemTableModel()
-        self._register: RegisterTab | None = None
+        self.ledger_model = ItemTableModel()
+        self._ledger: LedgerTab | None = None
         self._cases: CasesTab | None = None
         self.alerts = AlertsTab(load=False)
-        self.register_model.preload = self.alerts.preload = self.preload = preload
+        self.ledger_model.preload = self.alerts.preload = self.preload = preload
         self.alerts.read_only = read_only
         self._placeholders: dict[QWidget, Callable[[], None]] = {}  # a tab not built yet -> its builder
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
         self._cases_placeholder = self._lazy_tab("协调事项", self._build_cases)
-        self._register_placeholder = self._lazy_tab("督查台账", self._build_register)
+        self._ledger_placeholder = self._lazy_tab("督查台账", self._build_ledger)
         self.tabs.addTab(self.alerts, "逾期提醒")
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -90,20 +90,20 @@ class MainWindow(QMainWindow):
         self.extra_settings_pages = [_templates_page]
         self._build_actions()
         self.restore_state()
-        restore_sort(self.register_model, RegisterTab.SETTINGS_KEY)  # first: the sort is the one queried
+        restore_sort(self.ledger_model, LedgerTab.SETTINGS_KEY)  # first: the sort is the one queried
         self.alerts.refresh()
-        self.register_model.set_filter(ledger.ItemFilter())  # unfiltered, as its tab opens
+        self.ledger_model.set_filter(ledger.ItemFilter())  # unfiltered, as its tab opens
         self.refresh_status()
         self._alert_count(len(self.alerts.alerts))
-        self.tabs.setCurrentWidget(self.alerts if self.anything_overdue() else self.register)
+        self.tabs.setCurrentWidget(self.alerts if self.anything_overdue() else self.ledger)
         self.update_title()
 
     # ---- tabs built when first shown
     @property
-    def register(self) -> RegisterTab:
-        if self._register is None:
-            self._build_register()
-        return self._register
+    def ledger(self) -> LedgerTab:
+        if self._ledger is None:
+            self._build_ledger()
+        return self._ledger
 
     @property
     def cases(self) -> CasesTab:
@@ -113,8 +113,8 @@ class MainWindow(QMainWindow):
 
     def finish_start(self) -> None:
         """What the first screen does not show, built once the window is up, and the
-        register's sort indicator (ui/qtvalues.py)."""
-        self.register.enable_sorting()
+        ledger's sort indicator (ui/qt.py)."""
+        self.ledger.enable_sorting()
         self.cases  # noqa: B018 - building it is the point
 
     def _lazy_tab(self, label: str, build: Callable[[], None]) -> QWidget:
@@ -136,16 +136,16 @@ class MainWindow(QMainWindow):
         del self._placeholders[placeholder]
         placeholder.deleteLater()
 
-    def _build_register(self) -> None:
-        register = self._register = RegisterTab(model=self.register_model, sort_now=False)  # sorting: finish_start
-        register.read_only = self.read_only
-        register.data_changed.connect(self.refresh_all)
-        register.export_hooks["item"] = lambda item: _exports().item_form_buttons(self, item)
-        register.restore_state()
-        self._put_tab(self._register_placeholder, register)
+    def _build_ledger(self) -> None:
+        tab = self._ledger = LedgerTab(model=self.ledger_model, sort_now=False)  # sorting: finish_start
+        tab.read_only = self.read_only
+        tab.data_changed.connect(self.refresh_all)
+        tab.export_hooks["item"] = lambda item: _exports().item_form_buttons(self, item)
+        tab.restore_state()
+        self._put_tab(self._ledger_placeholder, tab)
 
     def _build_cases(self) -> None:
-        from .cases_tab import CasesTab
+        from .lists.cases_tab import CasesTab
 
         cases = self._cases = CasesTab()
         cases.read_only = self.read_only
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         tools = self.addToolBar("常用")
         tools.setObjectName("main-toolbar")
         tools.setMovable(False)
-        tools.setProperty("toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)  # an int: ui/qtvalues.py
+        tools.setProperty("toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)  # an int: ui/qt.py
         for action in (self.act_new_item, self.act_new_case, self.act_overdue, self.act_export_ledger,
                        self.act_refresh):
             tools.addAction(action)
@@ -259,8 +259,8 @@ class MainWindow(QMainWindow):
             self.new_item()
 
     def new_item(self) -> None:
-        self.tabs.setCurrentWidget(self.register)
-        self.register.new_item()
+        self.tabs.setCurrentWidget(self.ledger)
+        self.ledger.new_item()
 
     def new_case(self) -> None:
         self.tabs.setCurrentWidget(self.cases)
@@ -269,25 +269,25 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         tab = self.tabs.currentWidget()
         if tab is self.alerts:
-            self.tabs.setCurrentWidget(self.register)
-            tab = self.register
+            self.tabs.setCurrentWidget(self.ledger)
+            tab = self.ledger
         tab.search.setFocus()
         tab.search.selectAll()
 
     def void_selected(self) -> None:
         tab = self.tabs.currentWidget()
-        if tab in (self.register, self._cases) and not self.read_only:
+        if tab in (self.ledger, self._cases) and not self.read_only:
             tab.void_selected()
 
     def show_overdue(self) -> None:
-        self.tabs.setCurrentWidget(self.register)
-        self.register.show_overdue_only()
+        self.tabs.setCurrentWidget(self.ledger)
+        self.ledger.show_overdue_only()
 
     def show_item(self, item_id: int) -> None:
-        self.tabs.setCurrentWidget(self.register)
-        if not self.register.select_id(item_id):
-            self.register.clear_filter()
-            self.register.select_id(item_id)
+        self.tabs.setCurrentWidget(self.ledger)
+        if not self.ledger.select_id(item_id):
+            self.ledger.clear_filter()
+            self.ledger.select_id(item_id)
 
     def show_case(self, case_id: int) -> None:
         self.tabs.setCurrentWidget(self.cases)
@@ -300,16 +300,16 @@ class MainWindow(QMainWindow):
             self.cases.select_id(case_id)
 
     def edit_units(self) -> None:
-        from .units_dialog import UnitsDialog
+        from .dialogs.units_dialog import UnitsDialog
 
         dialog = UnitsDialog(self, read_only=self.read_only)
         dialog.exec()
         if dialog.changed:
-            self.register.reload_choices()
+            self.ledger.reload_choices()
             self.refresh_all()
 
     def edit_settings(self) -> None:
-        from .settings_dialog import SettingsDialog
+        from .dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self, self.settings_pages())
         if dialog.exec():
@@ -322,15 +322,15 @@ class MainWindow(QMainWindow):
         return [page() for page in self.extra_settings_pages]
 
     def import_ledger(self) -> None:
-        from .import_wizard import open_import_wizard
+        from .dialogs.import_wizard import open_import_wizard
 
         if open_import_wizard(self):
-            self.register.reload_choices()
-            self.register.clear_filter()
+            self.ledger.reload_choices()
+            self.ledger.clear_filter()
             self.refresh_all()
 
     def export_ledger(self) -> None:
-        _exports().export_ledger(self, self.register.current_filter())
+        _exports().export_ledger(self, self.ledger.current_filter())
 
     def restore_backup(self) -> None:
         if _db_actions().restore_from_backup(self):
@@ -362,9 +362,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.alerts), f"逾期提醒 ({count})" if count else "逾期提醒")
 
     def refresh_all(self) -> None:
-        self.register.reload_choices()
-        self.register.model.reload()
-        self.register.select_id(self.register.selected_id, scroll=False)
+        self.ledger.reload_choices()
+        self.ledger.model.reload()
+        self.ledger.select_id(self.ledger.selected_id, scroll=False)
         self.cases.model.reload()
         self.cases.select_id(self.cases.selected_id, scroll=False)
         self.alerts.refresh()
@@ -397,7 +397,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         store = ui_settings()
         store.setValue("window/geometry", self.saveGeometry())
-        for tab in (self._register, self._cases):
+        for tab in (self._ledger, self._cases):
             if tab is not None:
                 tab.save_state()
         store.sync()

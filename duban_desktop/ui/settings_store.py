@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from ..paths import data_dir
+from ..system.paths import data_dir
 
 
 def ui_settings() -> QSettings:

@@ -23,7 +23,7 @@ ends, whatever the outcome. Every running job is listed, so that closing the win
 cancel them all and wait for them (``stop_all``).
 
 This module loads before the first paint (the preload uses it): Qt's core module only,
-and nothing that names ``Qt`` (ui/qtvalues.py) until a progress dialog is built.
+and nothing that names ``Qt`` (ui/qt.py) until a progress dialog is built.
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..cancel import Cancelled
-from ..db import DatabaseError, current_path, database
+from ..db import current_path, database
 from ..db.errors import classify
-from ..domain.errors import DomainError
+from ..system.cancel import Cancelled
+from ..system.errors import UserError
 
 __all__ = ["Cancelled", "Job", "Progress", "run_in_background", "run_task", "running", "stop_all"]
 
@@ -222,7 +222,7 @@ class Job:
 
 def _message(exc: Exception, name: str) -> str:
     """What the user is told: a refusal's own message; anything else logged and said so."""
-    if isinstance(exc, (DomainError, DatabaseError)):
+    if isinstance(exc, UserError):
         log.warning("%s refused: %s", name, exc)
         return str(exc)
     found = classify(exc, current_path())  # SQLite or the disk: the storage error it is

@@ -370,7 +370,7 @@ class LooksEditor(QWidget):
 
 def unit_dialog(parent, name: str = "", unit=None):
     """Create (or edit) a unit; returns it, or None when cancelled."""
-    from .form_dialog import FormDialog
+    from .dialogs.form_dialog import FormDialog
 
     dialog = FormDialog(parent, "编辑单位" if unit else "新建单位")
     dialog.add("name", "单位名称", LineEdit(unit.name if unit else " ".join(name.split())), required=True)

@@ -48,15 +48,15 @@ def open_window(db: str):
     """The window as run_gui builds it: the application's style and translation, the
     database opened through the real path, the main window shown and painted."""
     from duban_desktop.db import open_database
-    from duban_desktop.ui.application import make_app
     from duban_desktop.ui.main_window import MainWindow
+    from duban_desktop.ui.startup.application import make_app
 
     app = make_app()
     open_database(db)
     window = MainWindow(db)
     window.show()
     app.processEvents()
-    window.tabs.setCurrentWidget(window.register)
+    window.tabs.setCurrentWidget(window.ledger)
     app.processEvents()
     return app, window
 
@@ -94,7 +94,7 @@ def measure_window(db: str, repeat: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     app, window = open_window(db)
-    reg = window.register
+    reg = window.ledger
     # The search waits 250 ms after the last keystroke before it runs (debounce), so
     # that fast typing runs one search, not one per key. That wait is not work: set it to
     # zero here so each keystroke's own work (the query on a worker thread, the ids
@@ -142,8 +142,8 @@ def measure_window(db: str, repeat: int) -> None:
 
 def measure_memory(db: str) -> None:
     app, window = open_window(db)
-    table = window.register.table
-    model = window.register.model
+    table = window.ledger.table
+    model = window.ledger.model
     bar = table.verticalScrollBar()
     steps = 400
     for n in range(steps + 1):
@@ -164,7 +164,7 @@ def measure_alerts(db: str, repeat: int) -> None:
     start = time.perf_counter()
     alerts = compute_alerts()
     cold = (time.perf_counter() - start) * 1000
-    from duban_desktop.ui.start import collect_again
+    from duban_desktop.ui.startup.start import collect_again
 
     collect_again()
     warm = []

@@ -12,8 +12,8 @@ import zlib
 from docx import Document
 from lxml import etree
 
-from duban_desktop import paths
 from duban_desktop.io import form_templates
+from duban_desktop.system import paths
 
 EVIL = "http://evil.example"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

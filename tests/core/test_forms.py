@@ -11,11 +11,11 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from duban_desktop import paths
 from duban_desktop.db.models import CoordinationCase, SupervisionItem
 from duban_desktop.domain import settings, supervision
 from duban_desktop.io import form_fill, form_templates, forms
 from duban_desktop.io.files import FileError
+from duban_desktop.system import paths
 
 from .. import factories
 from ..factories import TODAY, file_digest

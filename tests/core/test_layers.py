@@ -30,7 +30,7 @@ def modules(sub: str):
     return sorted((PACKAGE / sub).rglob("*.py")) if sub else sorted(PACKAGE.glob("*.py"))
 
 
-@pytest.mark.parametrize("path", [p for sub in ("db", "domain", "io", "cli") for p in modules(sub)]
+@pytest.mark.parametrize("path", [p for sub in ("system", "db", "domain", "io", "cli") for p in modules(sub)]
                          + [p for p in modules("") if p.name != "app.py"], ids=str)
 def test_no_qt_below_ui(path):
     bad = {m for m in imports_of(path) if m.split(".")[0] in ("PySide6", "shiboken6")
@@ -42,6 +42,15 @@ def test_no_qt_below_ui(path):
 def test_storage_and_rules_do_not_open_file_formats(path):
     bad = {m for m in imports_of(path) if m.split(".")[0] in ("openpyxl", "docx")
            or m.startswith("duban_desktop.io") or m.startswith("duban_desktop.cli")}
+    assert not bad, f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", modules("system"), ids=str)
+def test_the_process_level_modules_import_nothing_of_the_program(path):
+    """system/ (paths, logs, OS errors, launchers, cancelling, the user's errors) is the floor:
+    every other package may use it, it uses none of them."""
+    bad = {m for m in imports_of(path) if m.startswith("duban_desktop.")
+           and not m.startswith("duban_desktop.system") and m != "duban_desktop.APP_NAME"}
     assert not bad, f"{path.name} imports {bad}"
 
 

@@ -8,7 +8,7 @@ import sys
 
 SCRIPT = """
 import logging, sys
-from duban_desktop.logsetup import rotate_log, setup_logging
+from duban_desktop.system.logs import rotate_log, setup_logging
 path = setup_logging(rotate=False)
 logging.getLogger("start").info("开始启动")
 assert "logging.handlers" not in sys.modules, "the rotating handler loaded at start"

@@ -1,6 +1,6 @@
 """Reading ahead at start: rows as one string, and the worker that reads the first screen.
 
-The preload (ui/preload.py) has no Qt in it, so it is tested here with the real
+The preload (ui/startup/preload.py) has no Qt in it, so it is tested here with the real
 database: what it hands over must be exactly what the window would have read itself.
 """
 
@@ -14,7 +14,7 @@ from duban_desktop.db.ids import rows_of
 from duban_desktop.db.models import SupervisionItem, Unit
 from duban_desktop.domain import case_list, ledger
 from duban_desktop.domain.alerts import compute_alerts
-from duban_desktop.ui import preload as preloads
+from duban_desktop.ui.startup import preload as preloads
 
 from ..factories import TODAY, case, item
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from duban_desktop import shortcuts
-from duban_desktop.domain.errors import DomainError
-from duban_desktop.paths import resources_dir
-from duban_desktop.shortcuts import Launcher, ShortcutError
+from duban_desktop.system import launchers as shortcuts
+from duban_desktop.system.errors import UserError
+from duban_desktop.system.launchers import Launcher, ShortcutError
+from duban_desktop.system.paths import resources_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,7 +114,7 @@ def test_a_place_that_cannot_be_written_is_said_in_chinese(home, tmp_path):
     with pytest.raises(ShortcutError) as err:
         shortcuts.create_linux_shortcuts(applications_dir=blocker / "applications", launcher=launcher(),
                                          trust=False)
-    assert isinstance(err.value, DomainError)
+    assert isinstance(err.value, UserError)  # shown as it is, like every refusal
     assert "无法创建快捷方式" in str(err.value) and "applications" in str(err.value)
 
 

@@ -317,7 +317,7 @@ def test_a_backup_killed_half_way_is_cleared_at_the_next_start(sample, tmp_path)
 
 
 def test_closing_the_window_stops_the_daily_backup_cleanly(sample, monkeypatch):
-    from duban_desktop.ui.start import DailyBackup  # no widgets: the backup's own thread
+    from duban_desktop.ui.startup.start import DailyBackup  # no widgets: the backup's own thread
 
     monkeypatch.setattr(backups, "STEP_PAGES", 1)
     job = DailyBackup(sample)

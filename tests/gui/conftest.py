@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from duban_desktop.db import close_database, open_database
-from duban_desktop.ui.form_dialog import FormDialog
+from duban_desktop.ui.dialogs.form_dialog import FormDialog
 
 # The gui marker is given to every test of this folder by tests/conftest.py.
 

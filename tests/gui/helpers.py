@@ -42,7 +42,7 @@ def type_into(qtbot, widget, text: str) -> None:
 
 
 def answer_file_dialogs(monkeypatch, answer) -> None:
-    """The program's file dialogs (ui/file_dialogs.py) are shown as built, and answered with
+    """The program's file dialogs (ui/dialogs/file_dialogs.py) are shown as built, and answered with
     ``answer(dialog)`` (a path, or "" to cancel) instead of waiting for a person."""
     from pathlib import Path
 

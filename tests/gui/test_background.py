@@ -13,14 +13,16 @@ import threading
 import pytest
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
-from duban_desktop.cancel import Cancelled
 from duban_desktop.db import backup as backups
 from duban_desktop.db import current_path, database
 from duban_desktop.domain import ledger, supervision
 from duban_desktop.domain.errors import DomainError
 from duban_desktop.io.files import Cancelled as FileCancelled
-from duban_desktop.ui import exports, preload, tasks
-from duban_desktop.ui.table_models import ItemTableModel
+from duban_desktop.system.cancel import Cancelled
+from duban_desktop.ui import tasks
+from duban_desktop.ui.actions import exports
+from duban_desktop.ui.lists.table_models import ItemTableModel
+from duban_desktop.ui.startup import preload
 
 from .helpers import answer_file_dialogs
 
@@ -195,10 +197,10 @@ def test_the_cancelled_kinds_are_one(db):
 
 
 def test_closing_the_window_stops_running_work_and_waits(qtbot, db, parent, dialogs, save_to, monkeypatch):
-    """What the window does when it closes (ui/start.py: ``stop_all``): every job is
+    """What the window does when it closes (ui/startup/start.py: ``stop_all``): every job is
     cancelled and waited for. The export in the middle of its notices leaves no file; the
     daily backup (finished before the stop, or stopped) leaves no partial copy."""
-    from duban_desktop.ui.start import DailyBackup
+    from duban_desktop.ui.startup.start import DailyBackup
 
     folder, _chosen = save_to
     ids = make_items(60)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QFileDialog, QFileSystemModel
 from duban_desktop.db import close_database, open_database
 from duban_desktop.db.models import SupervisionItem
 from duban_desktop.domain import demo, supervision
-from duban_desktop.ui import file_dialogs
+from duban_desktop.ui.dialogs import file_dialogs
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX locks as on Linux")
 

@@ -46,7 +46,7 @@ def extra_button(tab, text):
 def test_notice_from_the_detail_pane(qtbot, db, window, saving, tmp_path):
     item = make_item("城区背街小巷改造", 10)
     window.show_item(item.id)
-    click(qtbot, extra_button(window.register, "打印催办通知"))
+    click(qtbot, extra_button(window.ledger, "打印催办通知"))
     target = tmp_path / "out" / "form.docx"
     qtbot.waitUntil(target.exists, timeout=10000)
     assert saving["suggested"].endswith(f"催办通知-{item.number}.docx")
@@ -73,14 +73,14 @@ def test_batch_notices_from_alerts(qtbot, db, window, saving, tmp_path):
 def test_register_and_instruction_report_buttons_follow_state(qtbot, db, window):
     item = make_item("城区背街小巷改造", 10)
     window.show_item(item.id)
-    texts = [window.register.extra_bar.itemAt(i).widget().text()
-             for i in range(window.register.extra_bar.count()) if window.register.extra_bar.itemAt(i).widget()]
+    texts = [window.ledger.extra_bar.itemAt(i).widget().text()
+             for i in range(window.ledger.extra_bar.count()) if window.ledger.extra_bar.itemAt(i).widget()]
     assert texts == ["打印登记单", "打印催办通知"]
 
 
 def test_templates_page_copies_for_editing(qtbot, db, monkeypatch):
     from duban_desktop.io import forms
-    from duban_desktop.ui.templates_page import TemplatesPage
+    from duban_desktop.ui.dialogs.templates_page import TemplatesPage
 
     said = []
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
@@ -100,8 +100,8 @@ def test_step_then_print(qtbot, db, window, dialogs, saving, tmp_path):
     item = make_item("城区背街小巷改造", 10)
     window.show_item(item.id)
     dialogs.expect(lambda d: d.fields["method"].set_value("notice"))
-    click(qtbot, step_button(window.register, "检查催办"))
-    click(qtbot, extra_button(window.register, "打印登记单"))
+    click(qtbot, step_button(window.ledger, "检查催办"))
+    click(qtbot, extra_button(window.ledger, "打印登记单"))
     target = tmp_path / "out" / "form.docx"
     qtbot.waitUntil(target.exists, timeout=10000)
     assert "通知单" in Document(target).element.body.xml  # the urge record is on the register form
@@ -112,7 +112,7 @@ def test_ledger_export_follows_the_register_filter(qtbot, db, window, saving, tm
 
     make_item("饮水安全", -3)
     make_item("燃气排查", 20)
-    reg = window.register
+    reg = window.ledger
     reg.overdue.setChecked(True)
     saving["name"] = "ledger.xlsx"
     window.act_export_ledger.trigger()
@@ -135,6 +135,6 @@ def test_the_saved_message_says_what_a_hostile_template_lost(qtbot, db, window, 
         asked.append(text), QMessageBox.No)[1]))
     item = make_item("城区背街小巷改造", 10)
     window.show_item(item.id)
-    click(qtbot, extra_button(window.register, "打印登记单"))
+    click(qtbot, extra_button(window.ledger, "打印登记单"))
     qtbot.waitUntil(lambda: bool(asked), timeout=10000)
     assert "已保存到：" in asked[0] and "用不到的内容已在导出时删除" in asked[0] and "DDEAUTO" in asked[0]

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from duban_desktop.db.models import SupervisionItem
-from duban_desktop.ui.import_wizard import ImportWizard, open_import_wizard
+from duban_desktop.ui.dialogs.import_wizard import ImportWizard, open_import_wizard
 
 from ..core.test_ledger_import import office_ledger
 from .helpers import answer_file_dialogs

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWizard
 
 from duban_desktop.db.models import SupervisionItem
 from duban_desktop.domain import numbering
-from duban_desktop.ui.import_wizard import ImportWizard
+from duban_desktop.ui.dialogs.import_wizard import ImportWizard
 
 from ..core.test_number_safety import _ledger
 from .helpers import answer_file_dialogs, click

@@ -16,7 +16,7 @@ from duban_desktop.db import DamagedDatabaseError, NewerSchemaError, close_datab
 from duban_desktop.db import backup as backups
 from duban_desktop.db.lock import DatabaseInUseError
 from duban_desktop.domain import supervision
-from duban_desktop.ui import start
+from duban_desktop.ui.startup import start
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QWidget
 
 from duban_desktop.domain import coordination, supervision
-from duban_desktop.ui.alerts_tab import ALERT_ROLE
-from duban_desktop.ui.table_models import CaseTableModel, ItemTableModel
+from duban_desktop.ui.lists.alerts_tab import ALERT_ROLE
+from duban_desktop.ui.lists.table_models import CaseTableModel, ItemTableModel
 
 from .helpers import click, type_into
 
@@ -63,8 +63,8 @@ def test_double_click_jumps_to_the_item_and_case(qtbot, office, window):
     rect = alerts.table.visualRect(row)
     qtbot.mouseClick(alerts.table.viewport(), Qt.LeftButton, pos=rect.center())
     qtbot.mouseDClick(alerts.table.viewport(), Qt.LeftButton, pos=rect.center())
-    assert window.tabs.currentWidget() is window.register
-    assert window.register.selected_id == office["late"].id
+    assert window.tabs.currentWidget() is window.ledger
+    assert window.ledger.selected_id == office["late"].id
     case_row = alerts.model.alert_index("coordination_overdue", 0)
     assert case_row.data(ALERT_ROLE).entity == "case"
     window.tabs.setCurrentWidget(alerts)
@@ -75,7 +75,7 @@ def test_double_click_jumps_to_the_item_and_case(qtbot, office, window):
 
 
 def test_search_runs_in_the_background_and_keeps_selection(qtbot, office, window):
-    reg = window.register
+    reg = window.ledger
     window.tabs.setCurrentWidget(reg)
     reg.select_id(office["soon"].id)
     with qtbot.waitSignal(reg.model.loaded, timeout=5000):
@@ -88,7 +88,7 @@ def test_search_runs_in_the_background_and_keeps_selection(qtbot, office, window
 
 
 def test_overdue_only_and_sorting(qtbot, office, window):
-    reg = window.register
+    reg = window.ledger
     window.act_overdue.trigger()
     assert reg.model.ids == [office["late"].id]
     reg.overdue.setChecked(False)
@@ -105,26 +105,26 @@ def test_window_state_survives_a_restart(qtbot, office, window):
 
     # the offscreen screen is 800 x 800 and the window needs about 800 wide: vary the height
     window.resize(window.width(), 555)
-    window.register.table.setColumnWidth(1, 333)
-    window.register.table.sortByColumn(5, Qt.DescendingOrder)
+    window.ledger.table.setColumnWidth(1, 333)
+    window.ledger.table.sortByColumn(5, Qt.DescendingOrder)
     window.close()
     again = MainWindow("测试数据库")
     qtbot.addWidget(again)
     assert again.height() == 555
-    assert again.register.table.columnWidth(1) == 333
-    header = again.register.table.horizontalHeader()
+    assert again.ledger.table.columnWidth(1) == 333
+    header = again.ledger.table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (5, Qt.DescendingOrder)
-    assert again.register.model.ids[0] == office["calm"].id
+    assert again.ledger.model.ids[0] == office["calm"].id
 
 
 def test_a_restart_reads_the_first_screen_ahead_in_the_restored_order(qtbot, office, window):
     from duban_desktop.domain import ledger
     from duban_desktop.domain.alerts import compute_alerts
-    from duban_desktop.ui import preload as preloads
     from duban_desktop.ui.main_window import MainWindow
-    from duban_desktop.ui.start import first_screen_preload
+    from duban_desktop.ui.startup import preload as preloads
+    from duban_desktop.ui.startup.start import first_screen_preload
 
-    window.register.table.sortByColumn(5, Qt.DescendingOrder)  # 完成时限, latest first
+    window.ledger.table.sortByColumn(5, Qt.DescendingOrder)  # 完成时限, latest first
     window.close()  # keeps the sort for the next start
     loaded = first_screen_preload()
     items_key = preloads.ids_key(ledger.ItemFilter(), "deadline", True, TODAY)
@@ -135,17 +135,17 @@ def test_a_restart_reads_the_first_screen_ahead_in_the_restored_order(qtbot, off
     # would have read themselves
     assert loaded.take(items_key) is preloads.MISSING
     assert loaded.take(preloads.alerts_key(TODAY)) is preloads.MISSING
-    assert again.register.model.ids == ledger.item_ids(ledger.ItemFilter(), "deadline", True, today=TODAY)
-    assert again.register.model.ids[0] == office["calm"].id
+    assert again.ledger.model.ids == ledger.item_ids(ledger.ItemFilter(), "deadline", True, today=TODAY)
+    assert again.ledger.model.ids[0] == office["calm"].id
     assert again.alerts.alerts == compute_alerts() and len(again.alerts.alerts) == 3
     assert again.tabs.currentWidget() is again.alerts
 
 
 def test_a_start_with_an_unknown_stored_sort_reads_the_default_order(qtbot, db):
     from duban_desktop.domain import ledger
-    from duban_desktop.ui import preload as preloads
     from duban_desktop.ui.settings_store import ui_settings
-    from duban_desktop.ui.start import first_screen_preload
+    from duban_desktop.ui.startup import preload as preloads
+    from duban_desktop.ui.startup.start import first_screen_preload
 
     ui_settings().setValue("register/sort", "月亮 desc")
     loaded = first_screen_preload()
@@ -179,9 +179,9 @@ def test_the_coordination_tab_is_built_after_the_first_screen(qtbot, office, win
 
 
 def test_the_start_reads_the_status_counts_ahead(qtbot, office, window):
-    from duban_desktop.ui import preload as preloads
     from duban_desktop.ui.main_window import MainWindow
-    from duban_desktop.ui.start import first_screen_preload
+    from duban_desktop.ui.startup import preload as preloads
+    from duban_desktop.ui.startup.start import first_screen_preload
 
     loaded = first_screen_preload()
     assert preloads.COUNTS_KEY in loaded
@@ -198,7 +198,7 @@ def test_the_start_reads_the_status_counts_ahead(qtbot, office, window):
 def test_settings_survive_a_restart(qtbot, db, tmp_path):
     from duban_desktop.db import close_database, open_database
     from duban_desktop.domain import settings
-    from duban_desktop.ui.settings_dialog import SettingsDialog
+    from duban_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
@@ -215,7 +215,7 @@ def test_settings_survive_a_restart(qtbot, db, tmp_path):
 
 def test_bad_setting_is_shown_beside_the_field(qtbot, db):
     from duban_desktop.domain import settings
-    from duban_desktop.ui.settings_dialog import SettingsDialog
+    from duban_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
@@ -229,7 +229,7 @@ def test_working_days_page_enters_next_years_holidays(qtbot, db):
     from PySide6.QtWidgets import QPushButton
 
     from duban_desktop.domain.workdays import current_calendar
-    from duban_desktop.ui.settings_dialog import SettingsDialog
+    from duban_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
@@ -265,7 +265,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, office, model_class):
 
 def test_alert_model_passes_qtmodeltester(qtmodeltester, office):
     from duban_desktop.domain.alerts import LEVELS, compute_alerts
-    from duban_desktop.ui.alerts_tab import AlertModel
+    from duban_desktop.ui.lists.alerts_tab import AlertModel
 
     model = AlertModel()
     model.set_alerts(compute_alerts())
@@ -285,13 +285,13 @@ def test_restore_from_backup_in_the_window(qtbot, office, window, monkeypatch, t
     backups.take_backup(tmp_path / "office.sqlite", "manual")
     make_item("备份之后登记的事项", 30)
     window.refresh_all()
-    assert len(window.register.model.ids) == 4
+    assert len(window.ledger.model.ids) == 4
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: (a[3][0], True)))
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
     said = []
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: said.append(text)))
     window.act_restore.trigger()
-    assert len(window.register.model.ids) == 3
+    assert len(window.ledger.model.ids) == 3
     assert "恢复前的数据库原样另存为" in said[0]
     assert len(backups.list_backups(tmp_path / "office.sqlite")) == 2  # the manual one and the copy aside
 
@@ -306,8 +306,8 @@ def test_check_database_in_the_window(qtbot, office, window, monkeypatch):
 
 
 def test_tab_order_follows_the_form(qtbot, db):
-    from duban_desktop.ui.form_dialog import FormDialog
-    from duban_desktop.ui.item_dialogs import _item_fields
+    from duban_desktop.ui.dialogs.form_dialog import FormDialog
+    from duban_desktop.ui.dialogs.item_dialogs import _item_fields
 
     dialog = FormDialog(None, "新建督办事项")
     qtbot.addWidget(dialog)

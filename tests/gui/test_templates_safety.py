@@ -20,7 +20,7 @@ NOTICE_ROW = list(forms.FORM_KINDS).index("notice")
 
 @pytest.fixture
 def page(qtbot, db, dialogs):
-    from duban_desktop.ui.templates_page import TemplatesPage
+    from duban_desktop.ui.dialogs.templates_page import TemplatesPage
 
     widget = TemplatesPage()
     qtbot.addWidget(widget)
@@ -67,7 +67,7 @@ def test_nothing_selected_asks_to_select_a_form(page, dialogs, monkeypatch):
 
 
 def test_a_hostile_file_put_in_the_folder_by_hand_is_shown(qtbot, db, dialogs):
-    from duban_desktop.ui.templates_page import TemplatesPage
+    from duban_desktop.ui.dialogs.templates_page import TemplatesPage
 
     put_office_template("notice", hostile())
     widget = TemplatesPage()

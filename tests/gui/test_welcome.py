@@ -16,8 +16,10 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from duban_desktop.domain import demo, ledger, settings
-from duban_desktop.ui import icons, shortcut_action, welcome
+from duban_desktop.ui import icons
+from duban_desktop.ui.actions import shortcut_action
 from duban_desktop.ui.settings_store import ui_settings
+from duban_desktop.ui.startup import welcome
 
 from .helpers import click, type_into
 
@@ -96,7 +98,7 @@ def test_sample_data_keeps_the_office_name_given(qtbot, window, dialogs):
         press(qtbot, dialog, QDialogButtonBox.Ok)
     assert ledger.count() == 300
     assert settings.get("office_name") == "东山县人民政府办公室"
-    assert len(window.register.model.ids) > 0  # the window was refreshed
+    assert len(window.ledger.model.ids) > 0  # the window was refreshed
     assert "东山县" in window.windowTitle()
 
 

@@ -28,7 +28,7 @@ def fill_new_item(qtbot, title="落实县长关于背街小巷改造的批示", 
 
 
 def test_item_from_registration_to_closed(qtbot, window, dialogs):
-    reg = window.register
+    reg = window.ledger
     assert window.tabs.tabText(2) == "逾期提醒"
 
     dialogs.expect(fill_new_item(qtbot))
@@ -99,7 +99,7 @@ def test_refused_input_shows_beside_the_field(qtbot, window, dialogs):
 def test_enter_opens_next_step_and_delete_voids(qtbot, window, dialogs):
     dialogs.expect(fill_new_item(qtbot, workdays=20))
     window.act_new_item.trigger()
-    reg = window.register
+    reg = window.ledger
     reg.table.setFocus()
     dialogs.expect(lambda d: d.fields["method"].set_value("phone"))
     qtbot.keyClick(reg.table, Qt.Key_Return)
@@ -157,8 +157,8 @@ def test_coordination_case_to_resolution_creates_item(qtbot, window, dialogs):
     item = supervision.get_item(made[0])
     assert item.case_task.case.id == case.id and item.deadline == dt.date(2027, 1, 29)
     window.show_item(item.id)
-    assert window.tabs.currentWidget() is window.register
-    assert "来自协调事项" in window.register.detail.toPlainText()
+    assert window.tabs.currentWidget() is window.ledger
+    assert "来自协调事项" in window.ledger.detail.toPlainText()
 
 
 def test_declined_case_stops_the_strip(qtbot, window, dialogs):

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import coordination
-from ..domain.dates import format_cn
-from ..domain.vocab import (
+from ...domain import coordination
+from ...domain.dates import format_cn
+from ...domain.vocab import (
     CASE_KINDS,
     CASE_SOURCES,
     CONSULTATION_MODES,
@@ -30,8 +30,8 @@ from ..domain.vocab import (
     RELATION_SUBKINDS,
     SCREENING_DECISIONS,
 )
+from ..widgets import CheckBox, ChoiceCombo, DateEdit, LineEdit, TextEdit, UnitsPicker
 from .form_dialog import FormDialog
-from .widgets import CheckBox, ChoiceCombo, DateEdit, LineEdit, TextEdit, UnitsPicker
 
 
 class MethodsPicker(QWidget):

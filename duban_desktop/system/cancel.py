@@ -9,8 +9,10 @@ left nothing behind.
 
 from __future__ import annotations
 
+from .errors import UserError
 
-class Cancelled(Exception):
+
+class Cancelled(UserError):
     """The work was cancelled; nothing of it was kept."""
 
     def __init__(self, message: str = "已取消，没有留下任何改动。"):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.errors import DomainError, ValidationError
+from ...domain.errors import DomainError, ValidationError
 
 
 class FormDialog(QDialog):

@@ -39,7 +39,7 @@ def install_root() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parent.parent.parent  # duban_desktop/system/paths.py
 
 
 def shipped_forms_dir() -> Path:

@@ -1,4 +1,4 @@
-"""The menu action 工具—创建桌面快捷方式 (the file work is in duban_desktop.shortcuts)."""
+"""The menu action 工具—创建桌面快捷方式 (the file work is in duban_desktop.system.launchers)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..shortcuts import ShortcutError, create_shortcuts
+from ...system.launchers import ShortcutError, create_shortcuts
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Hashable
 
-from ..domain import alerts, case_list, ledger
-from .tasks import Job
+from ...domain import alerts, case_list, ledger
+from ..tasks import Job
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..domain.dates import format_cn
-from .settings_store import ui_settings
-from .tasks import Job, run_task
+from ...domain.dates import format_cn
+from ..settings_store import ui_settings
+from ..tasks import Job, run_task
 
 FOLDER_KEY = "folders/export"
 WORD = "Word 文档 (*.docx)"
@@ -29,7 +29,7 @@ def _start_folder() -> Path:
 
 
 def ask_save_path(parent: QWidget, title: str, filename: str, file_filter: str = WORD) -> Path | None:
-    from . import file_dialogs
+    from ..dialogs import file_dialogs
 
     name = file_dialogs.save_file_name(parent, title, str(_start_folder() / filename), file_filter)
     if not name:
@@ -70,7 +70,7 @@ def save_in_background(parent: QWidget, what: str, filename: str, work: Callable
 # io.forms (python-docx) and io.ledger_export (openpyxl) load on first use, not at start-up
 
 def export_form(parent: QWidget, kind: str, record_id: int, number: str) -> Job | None:
-    from ..io import forms
+    from ...io import forms
 
     removed: list[str] = []  # what the template's cleaning took out, told with 已保存
     return save_in_background(parent, forms.FORM_KINDS[kind], forms.default_filename(kind, number),
@@ -82,7 +82,7 @@ def export_notices(parent: QWidget, item_ids: list[int]) -> Job | None:
     if not item_ids:
         QMessageBox.information(parent, "催办通知", "没有要生成催办通知的事项。")
         return None
-    from ..io import forms
+    from ...io import forms
 
     removed: list[str] = []
     return save_in_background(parent, f"催办通知（{len(item_ids)} 件）", forms.default_notices_filename(len(item_ids)),
@@ -91,13 +91,13 @@ def export_notices(parent: QWidget, item_ids: list[int]) -> Job | None:
 
 
 def export_overdue_notices(parent: QWidget) -> Job | None:
-    from ..io import forms
+    from ...io import forms
 
     return export_notices(parent, forms.overdue_item_ids())
 
 
 def export_bulletin(parent: QWidget) -> Job | None:
-    from ..io import forms
+    from ...io import forms
 
     removed: list[str] = []
     return save_in_background(parent, "督查通报", forms.default_filename("bulletin"),
@@ -107,7 +107,7 @@ def export_bulletin(parent: QWidget) -> Job | None:
 
 def export_ledger(parent: QWidget, item_filter=None) -> Job | None:
     """The ledger workbook for leaders, with the register's filter applied."""
-    from ..io import ledger_export
+    from ...io import ledger_export
 
     filename = f"督办台账-{format_cn(dt.date.today())}.xlsx"
     return save_in_background(parent, "督办台账", filename,

@@ -21,12 +21,12 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QSizePolicy, QWidget
 
-from ..domain import demo, settings
-from ..paths import data_dir
-from .form_dialog import FormDialog
-from .settings_store import ui_settings
-from .shortcut_action import make_shortcuts
-from .widgets import CheckBox, LineEdit
+from ...domain import demo, settings
+from ...system.paths import data_dir
+from ..actions.shortcut_action import make_shortcuts
+from ..dialogs.form_dialog import FormDialog
+from ..settings_store import ui_settings
+from ..widgets import CheckBox, LineEdit
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QWidget
 
-from ..domain import case_list, coordination
-from ..domain.coordination import CURRENT_STEP
-from ..domain.errors import DomainError
-from ..domain.vocab import CASE_KINDS, CASE_STATES, CASE_STEPS
+from ...domain import case_list, coordination
+from ...domain.coordination import CURRENT_STEP
+from ...domain.errors import DomainError
+from ...domain.vocab import CASE_KINDS, CASE_STATES, CASE_STEPS
 from .detail import case_html
 from .list_tab import ListTab
 from .table_models import CaseTableModel
@@ -135,7 +135,7 @@ class CasesTab(ListTab):
         case = self.current_record()
         if case is None or self.read_only or step not in coordination.allowed_steps(case):
             return
-        from . import case_dialogs  # the dialogs load on first use, not at start-up
+        from ..dialogs import case_dialogs  # the dialogs load on first use, not at start-up
 
         if case_dialogs.CASE_STEP_DIALOGS[step](self, case) is not None:
             self.after_step(case.id)
@@ -159,7 +159,7 @@ class CasesTab(ListTab):
     def new_case(self) -> None:
         if self.read_only:
             return
-        from . import case_dialogs
+        from ..dialogs import case_dialogs
 
         made = case_dialogs.intake_dialog(self)
         if made is not None:

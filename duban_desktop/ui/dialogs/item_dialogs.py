@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..domain import numbering, settings, supervision
-from ..domain.dates import format_cn
-from ..domain.vocab import FEEDBACK_KINDS, FOUR_LOOKS, ITEM_SOURCES, URGE_METHODS, VERDICTS
-from .form_dialog import FormDialog
-from .settings_store import ui_settings
-from .widgets import (
+from ...domain import numbering, settings, supervision
+from ...domain.dates import format_cn
+from ...domain.vocab import FEEDBACK_KINDS, FOUR_LOOKS, ITEM_SOURCES, URGE_METHODS, VERDICTS
+from ..settings_store import ui_settings
+from ..widgets import (
     ChoiceCombo,
     DateEdit,
     DeadlineEdit,
@@ -21,6 +20,7 @@ from .widgets import (
     UnitPicker,
     UnitsPicker,
 )
+from .form_dialog import FormDialog
 
 
 def _item_fields(dialog: FormDialog, item=None) -> None:

@@ -52,7 +52,7 @@ def apply_style(app: QApplication, *, style_sheet: bool = True) -> None:
 
 
 def apply_style_sheet(app: QApplication) -> None:
-    """The office's style sheet, over Fusion (ui/application.py: make_app). The start
+    """The office's style sheet, over Fusion (ui/startup/application.py: make_app). The start
     sets it once the window is built, just before it is shown: set earlier, every widget
     the window places in a layout is styled again as it is placed (40 M instructions,
     about 10 ms of each start); set on the built window, each widget is styled once."""

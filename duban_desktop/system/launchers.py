@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from .domain.errors import DomainError
+from .errors import UserError
 from .oserrors import describe
 from .paths import resources_dir
 
@@ -39,7 +39,7 @@ COMMENT = "办公室协调督查工作:登记督办事项,提醒逾期,打印表
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
 
-class ShortcutError(DomainError):
+class ShortcutError(UserError):
     """A shortcut could not be made; the message says where and why."""
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from ..db import DatabaseError, close_database, current_path, open_database
-from ..db import backup as backups
-from ..db.connection import restore_database
-from ..db.integrity import check_structure
-from ..domain import consistency
-from . import file_dialogs
-from .settings_store import ui_settings
-from .tasks import run_task
+from ...db import DatabaseError, close_database, current_path, open_database
+from ...db import backup as backups
+from ...db.connection import restore_database
+from ...db.integrity import check_structure
+from ...domain import consistency
+from ..dialogs import file_dialogs
+from ..settings_store import ui_settings
+from ..tasks import run_task
 
 
 def backup_now(parent: QWidget) -> None:
@@ -36,7 +36,7 @@ def backup_now(parent: QWidget) -> None:
         try:  # in steps: 取消 stops it and removes the partial copy
             return backups.copy_database(path, dest, cancelled=progress.cancelled)
         except OSError as exc:
-            from ..oserrors import describe
+            from ...system.oserrors import describe
 
             raise DatabaseError(describe(exc, dest)) from exc
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import numbering, settings, workdays
-from ..domain.dates import format_cn
-from ..domain.errors import DomainError, ValidationError
-from ..domain.workdays import current_calendar
-from .widgets import DateEdit, IntEdit, LineEdit, weekday_cn
+from ...domain import numbering, settings, workdays
+from ...domain.dates import format_cn
+from ...domain.errors import DomainError, ValidationError
+from ...domain.workdays import current_calendar
+from ..widgets import DateEdit, IntEdit, LineEdit, weekday_cn
 
 GROUPS = {
     "基本": ["office_name", "operator_name", "contact_phone"],

@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.alerts import LEVEL_TONES, LEVELS, calendar_notice, compute_alerts, describe
-from ..domain.dates import format_cn
-from ..domain.errors import NotFound
-from .preload import alerts_key, answer_once
-from .qtvalues import BACKGROUND, DISPLAY, FONT, FOREGROUND, TOOLTIP, USER, header_labels
+from ...domain.alerts import LEVEL_TONES, LEVELS, calendar_notice, compute_alerts, describe
+from ...domain.dates import format_cn
+from ...domain.errors import NotFound
+from ..qt import BACKGROUND, DISPLAY, FONT, FOREGROUND, TOOLTIP, USER, header_labels
+from ..startup.preload import alerts_key, answer_once
 from .table_models import TONE_COLOURS
 
 LEVEL_COLOURS = {level: TONE_COLOURS[tone] for level, tone in LEVEL_TONES.items()}
-# plain ints (ui/qtvalues.py): data() runs for every cell on every paint
+# plain ints (ui/qt.py): data() runs for every cell on every paint
 ALERT_ROLE = USER + 2  # the row's Alert
 ALERT_ROLES = frozenset((DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, FONT, ALERT_ROLE))
 
@@ -128,7 +128,7 @@ class AlertsTab(QWidget):
         super().__init__(parent)
         self.read_only = False
         self.alerts = []
-        self.preload = None  # the alerts a worker computed at start (ui/preload.py)
+        self.preload = None  # the alerts a worker computed at start (ui/startup/preload.py)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -207,7 +207,7 @@ class AlertsTab(QWidget):
 
     def _headings_to_alerts(self) -> bool:
         """A selected heading row (已逾期(12 件)) stands for its alerts: select those
-        instead. (The model keeps Qt's own flags, so a heading can be selected: ui/qtvalues.py.)
+        instead. (The model keeps Qt's own flags, so a heading can be selected: ui/qt.py.)
         Returns whether the selection was changed."""
         selection = self.table.selectionModel()
         rows = {i.row() for i in selection.selectedIndexes()}
@@ -253,7 +253,7 @@ class AlertsTab(QWidget):
         return ids
 
     def notices_for_selected(self) -> None:
-        from . import exports  # Word: loaded on first use
+        from ..actions import exports  # Word: loaded on first use
 
         exports.export_notices(self, self.selected_item_ids())
 
@@ -263,7 +263,7 @@ class AlertsTab(QWidget):
         ids = self.selected_item_ids()
         if not ids:
             return
-        from ..domain import supervision  # loaded on first use, not at start-up
+        from ...domain import supervision  # loaded on first use, not at start-up
 
         try:
             items = [supervision.get_item(i) for i in ids]
@@ -271,7 +271,7 @@ class AlertsTab(QWidget):
             QMessageBox.warning(self, "事项已不存在", str(exc))
             self.refresh()
             return
-        from . import item_dialogs  # the dialogs load on first use, not at start-up
+        from ..dialogs import item_dialogs  # the dialogs load on first use, not at start-up
 
         done = item_dialogs.urge_dialog(self, items)
         if done is not None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
-from ..domain import ledger, units
-from ..domain.vocab import ITEM_SOURCES, ITEM_STATES, ITEM_STEP_LABELS
+from ...domain import ledger, units
+from ...domain.vocab import ITEM_SOURCES, ITEM_STATES, ITEM_STEP_LABELS
 from .list_tab import ListTab
 from .table_models import ItemTableModel
 
@@ -26,7 +26,7 @@ STEP_ORDER = ["approve", "reject", "urge", "report", "review", "feedback", "exte
 def _supervision():
     """The items' steps: loaded when the first item is shown, not at start-up (the first
     screen lists items and needs none of them)."""
-    from ..domain import supervision
+    from ...domain import supervision
 
     return supervision
 
@@ -34,7 +34,7 @@ def _supervision():
 STEP_TEXT = {**ITEM_STEP_LABELS, "report": "报送结果", "edit": "修改"}
 
 
-class RegisterTab(ListTab):
+class LedgerTab(ListTab):
     SETTINGS_KEY = "register"
     SEARCH_HINT = "事项、批示、单位、人员、编号中的任意文字"
     EMPTY = ("还没有督办事项。<br><br>点工具栏上的“新建督办事项”(或按 Ctrl+N)登记第一件:"
@@ -133,7 +133,7 @@ class RegisterTab(ListTab):
             return
         if step not in _supervision().allowed_steps(item):
             return
-        from . import item_dialogs  # the dialogs load on first use, not at start-up
+        from ..dialogs import item_dialogs  # the dialogs load on first use, not at start-up
 
         done = item_dialogs.STEP_DIALOGS[step](self, item)
         if done is not None:
@@ -142,7 +142,7 @@ class RegisterTab(ListTab):
     def new_item(self) -> None:
         if self.read_only:
             return
-        from . import item_dialogs
+        from ..dialogs import item_dialogs
 
         made = item_dialogs.new_item_dialog(self)
         if made is not None:

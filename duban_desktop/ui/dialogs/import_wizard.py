@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..domain.importing import LEVELS, number_jumps_confirmed
-from ..io.ledger_import import (
+from ...domain.importing import LEVELS, number_jumps_confirmed
+from ...io.ledger_import import (
     check_mapping,
     field_choices,
     import_ledger,
@@ -47,8 +47,8 @@ from ..io.ledger_import import (
     read_ledger,
     reread,
 )
+from ..tasks import run_task
 from . import file_dialogs
-from .tasks import run_task
 
 PREVIEW_ROWS = 8
 FILE_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from ..domain import coordination, supervision, timeline
-from ..domain.dates import format_cn
-from ..domain.vocab import (
+from ...domain import coordination, supervision, timeline
+from ...domain.dates import format_cn
+from ...domain.vocab import (
     CASE_KINDS,
     CASE_SOURCES,
     CASE_STATES,
@@ -19,7 +19,7 @@ from ..domain.vocab import (
     RECORD_KINDS,
     RELATION_SUBKINDS,
 )
-from ..domain.workdays import current_calendar
+from ...domain.workdays import current_calendar
 
 CSS = """
 <style>

@@ -1,13 +1,20 @@
-"""Qt's values that the first screen needs, as plain ints.
+"""The start-up's Qt rules, in one place: what the first screen uses instead of Qt's enums.
 
 The first time Python names ``Qt`` (``from PySide6.QtCore import Qt``, or a Qt call
 that hands over or takes one of its enums), PySide builds all 95 enum classes of Qt's
-namespace at once: 20-25 ms of every start. So nothing that runs before the window's
-first paint names it: roles, alignments and keys are these ints, header labels come
-from a plain model (``header_labels``), and the sort indicator is set once the window
-is up (ui/list_tab.py: ``ListTab.enable_sorting``). tests/gui/test_start_qt.py checks
-each value against Qt's own and that a start leaves ``Qt`` unbuilt until after the
-first paint.
+namespace at once: 20-25 ms of every start. So the modules the window loads before its
+first paint (the tabs, their models, the main window, ui/startup/) keep to these rules:
+
+- no ``from PySide6.QtCore import Qt`` at their top; name ``Qt`` only inside a function that
+  runs after the first paint (``ListTab.enable_sorting``, dialogs);
+- item data roles, alignments, keys and the toolbar style are the plain ints below;
+- shortcuts are set through Qt's property (``set_shortcut``), not ``setShortcut()``;
+- column headers come from a plain model (``header_labels``), not ``headerData``;
+- the sort indicator is set once the window is up (ui/lists/list_tab.py: ``enable_sorting``).
+
+tests/gui/test_start_qt.py checks each value against Qt's own, that every ui module loaded
+before the first paint keeps ``Qt`` out of its imports (naming the file that broke it), and
+that a real start leaves ``Qt`` unbuilt until after the first paint.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from PySide6.QtCore import QMimeDatabase as _Mime
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QMessageBox, QWidget
 
-from ..db import current_path
-from ..db.lock import is_live_file
+from ...db import current_path
+from ...db.lock import is_live_file
 
 
 class NameOnlyIcons(QFileIconProvider):

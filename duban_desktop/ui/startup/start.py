@@ -3,8 +3,8 @@ when it cannot be opened), the application, the window, and after its first pain
 daily backup and, for a new database, the welcome.
 
 Only Qt's core module is loaded before the database is open. Then a worker thread
-starts reading the first screen's data (ui/preload.py), and the widget modules, the
-application (ui/application.py) and the window load and are built while it reads."""
+starts reading the first screen's data (ui/startup/preload.py), and the widget modules, the
+application (ui/startup/application.py) and the window load and are built while it reads."""
 
 from __future__ import annotations
 
@@ -18,18 +18,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
-from .. import APP_NAME, STARTED
-from ..db import DatabaseError, DatabaseMissingError, close_database, current_path, open_database
-from ..db import backup as backups
-from ..db.connection import restore_database, set_busy_waiter, sqlite_target
-from ..db.errors import EmptyDatabaseFileError, classify, is_storage_failure
-from ..db.lock import DatabaseInUseError, LockLostError
-from ..domain import ledger
-from ..logsetup import rotate_log, setup_logging
-from ..paths import default_db_path
+from ... import APP_NAME, STARTED
+from ...db import DatabaseError, DatabaseMissingError, close_database, current_path, open_database
+from ...db import backup as backups
+from ...db.connection import restore_database, set_busy_waiter, sqlite_target
+from ...db.errors import EmptyDatabaseFileError, classify, is_storage_failure
+from ...db.lock import DatabaseInUseError, LockLostError
+from ...domain import ledger
+from ...system.errors import UserError
+from ...system.logs import rotate_log, setup_logging
+from ...system.paths import default_db_path
+from ..settings_store import ui_settings
+from ..tasks import Job, stop_all
 from .preload import Preload, first_screen, read_sort
-from .settings_store import ui_settings
-from .tasks import Job, stop_all
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ def install_excepthook(log_file: Path | None) -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         QMessageBox = _widgets().QMessageBox  # noqa: N806 - Qt's name
         where = f"\n\n详细信息已写入日志:{log_file}" if log_file else ""
+        if isinstance(value, UserError):  # a refusal that no dialog caught: its own words
+            QMessageBox.warning(None, APP_NAME, str(value))
+            return
         found = classify(value, current_path())
         if found is not None:
             QMessageBox.critical(None, "读写数据库出错", f"{found}{where}")
@@ -111,7 +115,7 @@ def offer_way_out(target, error: DatabaseError):
     if fresh is not None and clicked is fresh:
         return NewDatabase(target)
     if clicked is other:
-        from .file_dialogs import open_file_name
+        from ..dialogs.file_dialogs import open_file_name
 
         name = open_file_name(None, "打开数据库", str(Path(str(target)).parent),
                               "督办数据库 (*.sqlite *.db);;所有文件 (*)")
@@ -148,7 +152,7 @@ def daily_backup_in_background(path: Path) -> DailyBackup:
 
 def welcome_if_new(window, read_only: bool) -> None:
     """The first-start welcome; its dialog code loads only for a new, empty database."""
-    from ..domain import demo as demo_data
+    from ...domain import demo as demo_data
 
     try:
         empty = not read_only and demo_data.is_empty()
@@ -164,7 +168,7 @@ def welcome_if_new(window, read_only: bool) -> None:
 def tell_reinstalled_triggers(window) -> None:
     """The change history's guard was missing or altered (someone used another tool on the
     file): it was put back as the database opened; say so once."""
-    from ..db.integrity import reinstalled_at_open
+    from ...db.integrity import reinstalled_at_open
 
     names = reinstalled_at_open()
     if names:
@@ -245,7 +249,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
             if target is None:
                 return 1
     if demo:
-        from ..domain import demo as demo_data
+        from ...domain import demo as demo_data
 
         demo_data.generate()
     path = sqlite_target(target)
@@ -254,7 +258,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     from .style import apply_style_sheet
 
     app = make_app(style_sheet=False)  # set on the built window, below
-    from .main_window import MainWindow
+    from ..main_window import MainWindow
 
     window = MainWindow(str(path or target), read_only=read_only, preload=preload)
     preload.finish()
@@ -262,7 +266,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     smoke = os.environ.get("DUBAN_SMOKE_EXIT_MS")
 
     def shown() -> None:
-        line = (f"main window shown: {window.windowTitle()} ({len(window.register_model.ids)} items listed) "
+        line = (f"main window shown: {window.windowTitle()} ({len(window.ledger_model.ids)} items listed) "
                 f"{time.perf_counter() - STARTED:.2f} s after start")
         log.info("%s", line)
         if smoke:  # start-up checks and benchmarks read the moment from here

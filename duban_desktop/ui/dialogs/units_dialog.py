@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..domain import units
-from ..domain.errors import DomainError
-from .widgets import unit_dialog
+from ...domain import units
+from ...domain.errors import DomainError
+from ..widgets import unit_dialog
 
 
 class UnitsDialog(QDialog):

@@ -1,8 +1,8 @@
 """The QApplication: Fusion, the Chinese translation and locale, the office's fonts and
 style sheet, the icon.
 
-Loaded by ui/start.py only once the database is open and the first screen is being
-read on a worker (ui/preload.py), so that loading Qt's widget modules overlaps with it.
+Loaded by ui/startup/start.py only once the database is open and the first screen is being
+read on a worker (ui/startup/preload.py), so that loading Qt's widget modules overlaps with it.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ import sys
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from .. import APP_NAME
-from .icons import apply_app_icon
+from ... import APP_NAME
+from ..icons import apply_app_icon
 from .style import apply_style
 
 log = logging.getLogger(__name__)
 
 
 def make_app(*, style_sheet: bool = True) -> QApplication:
-    """``style_sheet=False``: the caller sets it later (ui/style.py: apply_style_sheet)."""
+    """``style_sheet=False``: the caller sets it later (ui/startup/style.py: apply_style_sheet)."""
     app = QApplication.instance()
     if app is None:
         # the style by name on the command line: setStyle() would hand back a QStyle,

@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.errors import DomainError, NotFound
-from .preload import read_sort
-from .qtvalues import KEY_DELETE, header_labels
-from .settings_store import ui_settings
+from ...domain.errors import DomainError, NotFound
+from ..qt import KEY_DELETE, header_labels
+from ..settings_store import ui_settings
+from ..startup.preload import read_sort
 from .table_models import LazyTableModel
 
 
 def restore_sort(model: LazyTableModel, settings_key: str) -> None:
     """Give ``model`` the sort its list kept (``ListTab.save_state``), as the start
-    read it ahead (ui/start.py), before it first loads."""
+    read it ahead (ui/startup/start.py), before it first loads."""
     sort, model.descending = read_sort(ui_settings().value(f"{settings_key}/sort"),
                                        [k for k, _ in model.COLUMNS if k], (model.sort_key(), model.descending))
     model.sort_column = model.column_of(sort)
@@ -61,7 +61,7 @@ class ListTab(QWidget):
     def __init__(self, model: LazyTableModel, parent=None, *, sort_now: bool = True):
         """``sort_now``: show the sort and let the headers sort at once; the window's
         first screen leaves that to ``enable_sorting`` after its first paint (Qt's sort
-        order is one of the enums ui/qtvalues.py keeps out of the start)."""
+        order is one of the enums ui/qt.py keeps out of the start)."""
         super().__init__(parent)
         self.read_only = False
         self.model = model
@@ -133,7 +133,7 @@ class ListTab(QWidget):
 
     def enable_sorting(self) -> None:
         """Show the model's sort in the header and let a header click sort."""
-        from PySide6.QtCore import Qt  # named only after the first paint (ui/qtvalues.py)
+        from PySide6.QtCore import Qt  # named only after the first paint (ui/qt.py)
 
         order = Qt.DescendingOrder if self.model.descending else Qt.AscendingOrder
         self.table.horizontalHeader().setSortIndicator(self.model.sort_column, order)
@@ -259,7 +259,7 @@ class ListTab(QWidget):
         store = ui_settings()
         store.setValue(f"{self.SETTINGS_KEY}/splitter", self.splitter.saveState())
         store.setValue(f"{self.SETTINGS_KEY}/header", self.table.horizontalHeader().saveState())
-        store.setValue(f"{self.SETTINGS_KEY}/sort", self.model.sort_setting())  # read at start (ui/start.py)
+        store.setValue(f"{self.SETTINGS_KEY}/sort", self.model.sort_setting())  # read at start (ui/startup/start.py)
 
     def restore_state(self) -> None:
         store = ui_settings()

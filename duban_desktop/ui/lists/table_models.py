@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
 from PySide6.QtGui import QColor
 
-from ..domain import case_list, ledger
-from ..domain import state as states
-from ..domain.dates import format_cn
-from ..domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
-from . import preload as preloads
-from . import tasks
-from .qtvalues import ALIGN_CENTER, ALIGNMENT, BACKGROUND, DISPLAY, FOREGROUND, TOOLTIP, USER
+from ...domain import case_list, ledger
+from ...domain import state as states
+from ...domain.dates import format_cn
+from ...domain.vocab import CASE_KINDS, CASE_STATES, ITEM_SOURCES, ITEM_STATES
+from .. import tasks
+from ..qt import ALIGN_CENTER, ALIGNMENT, BACKGROUND, DISPLAY, FOREGROUND, TOOLTIP, USER
+from ..startup import preload as preloads
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ ORANGE = (QColor("#fbdcc4"), QColor("#7a3306"))  # the office has kept it too lo
 TONE_COLOURS = {"overdue": RED, "due_soon": YELLOW, "waiting": BLUE, "office_late": ORANGE,
                 "closed": GREEN, "voided": GREY}
 
-# Roles are plain ints (ui/qtvalues.py): Qt asks data() for some 2,000 cells on every
+# Roles are plain ints (ui/qt.py): Qt asks data() for some 2,000 cells on every
 # paint, and comparing with a PySide enum member costs microseconds each time.
 ID_ROLE = USER + 1
 ROW_ROLES = frozenset((DISPLAY, BACKGROUND, FOREGROUND, TOOLTIP))
@@ -80,7 +80,7 @@ class LazyTableModel(QAbstractTableModel):
         # False until the first reload(): setting up the view (sort indicator, restored
         # header state) only records the sort instead of querying once per step
         self.live = False
-        # the ids a worker read at start (ui/preload.py), taken by the first reload if
+        # the ids a worker read at start (ui/startup/preload.py), taken by the first reload if
         # it asks the same question
         self.preload: preloads.Preload | None = None
 
@@ -167,7 +167,7 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def header_texts(self) -> list[str]:
-        """The column headers (shown through qtvalues.header_labels)."""
+        """The column headers (shown through qt.header_labels)."""
         return [label for _key, label in self.COLUMNS]
 
     def data(self, index, role=DISPLAY):
@@ -193,7 +193,7 @@ class LazyTableModel(QAbstractTableModel):
         return None
 
     # flags(): Qt's own (enabled and selectable); a Python flags() would build Qt's
-    # namespace at the first paint (ui/qtvalues.py)
+    # namespace at the first paint (ui/qt.py)
 
     def sort(self, column: int, order=None) -> None:
         """Qt's sort: ``order`` is Qt.SortOrder (descending is 1). Sorting by the

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.errors import DomainError
-from ..io import form_templates, forms
-from .exports import open_path
+from ...domain.errors import DomainError
+from ...io import form_templates, forms
+from ..actions.exports import open_path
 
 TEMPLATE_FILTER = "Word 文档 (*.docx *.docm *.dotx *.dotm)"
 

@@ -1,0 +1,2 @@
+"""What the menus and buttons do beyond a step: exports, database actions,
+keyboard shortcuts."""

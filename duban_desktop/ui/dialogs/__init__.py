@@ -1,0 +1,2 @@
+"""Dialogs and pages: forms for the steps, settings, units, templates, the import
+wizard, the file dialogs."""
