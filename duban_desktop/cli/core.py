@@ -55,7 +55,7 @@ def cmd_demo(args) -> int:
         counts = demo.generate(items=args.items, cases=args.cases, seed=args.seed)
     finally:
         close_database()
-    out(f"已生成示例数据:督办事项 {counts['items']} 件,协调事项 {counts['cases']} 件。数据库:{args.db}")
+    out(f"已生成示例数据：督办事项 {counts['items']} 件，协调事项 {counts['cases']} 件。数据库：{args.db}")
     return 0
 
 

@@ -58,8 +58,8 @@ def cmd_export_ledger(args) -> int:
                                                 overdue_only=args.overdue))
     finally:
         close_database()
-    out(f"已导出督办台账:督办事项 {result.items} 件,协调事项 {result.cases} 件,"
-        f"逾期未办结 {result.overdue} 件。文件:{result.path}")
+    out(f"已导出督办台账：督办事项 {result.items} 件，协调事项 {result.cases} 件，"
+        f"逾期未办结 {result.overdue} 件。文件：{result.path}")
     if result.cut_cells:
         out(f"注意:有 {result.cut_cells} 个单元格的内容超过 Excel 的上限(32767 字),已截断并在单元格中注明;"
             "数据库中的内容完整。")

@@ -85,11 +85,11 @@ def cmd_import_ledger(args) -> int:
     finally:
         close_database()
     numbers = [n for n in result.numbers if n]
-    span = f"(编号 {numbers[0]} 至 {numbers[-1]})" if len(numbers) > 1 else ""
+    span = f"（编号 {numbers[0]} 至 {numbers[-1]}）" if len(numbers) > 1 else ""
     out(f"已导入 {result.created} 件督办事项{span}"
-        + (f",新建单位 {len(result.new_units)} 个" if result.new_units else "")
-        + (f",跳过以前已导入的 {result.skipped_duplicates} 件" if result.skipped_duplicates else "")
-        + (f",跳过有问题的 {result.skipped_errors} 行" if result.skipped_errors else "") + "。")
+        + (f"，新建单位 {len(result.new_units)} 个" if result.new_units else "")
+        + (f"，跳过以前已导入的 {result.skipped_duplicates} 件" if result.skipped_duplicates else "")
+        + (f"，跳过有问题的 {result.skipped_errors} 行" if result.skipped_errors else "") + "。")
     return 0
 
 

@@ -102,7 +102,7 @@ def test_new_then_existing_data_folder(bundle, tmp_path):
     # the office works a while (here: the sample data goes into its database), then starts again
     proc, _ = run(program, data, "demo", "--db", data / "duban.sqlite", "--items", "20")
     assert proc.returncode == 0, proc.stderr
-    assert "已生成示例数据:督办事项 20 件" in proc.stdout
+    assert "已生成示例数据：督办事项 20 件" in proc.stdout
     proc, log_text = run(program, data, smoke=True)
     assert proc.returncode == 0, proc.stderr + log_text
     assert log_text.count("main window shown") == 2
