@@ -172,7 +172,7 @@ class _Sheet:
         print_setup(self.ws, title_rows="3:3" if header_row else None)
         self.ws.oddHeader.left.text = _escape_hf(title)
         self.ws.oddHeader.left.size = 9
-        self.ws.oddHeader.right.text = f"导出日期:{format_cn(today)}"
+        self.ws.oddHeader.right.text = f"导出日期：{format_cn(today)}"
         self.ws.oddHeader.right.size = 9
         self.office = office
 
@@ -261,7 +261,7 @@ _ORDER = (pw.Case(None, [(SupervisionItem.number.is_null(), 1)], 0),
 def _write_items(wb, styles, f: ItemFilter, total: int, tones: _Tones, ticker: _Ticker, *,
                  office: str, today: dt.date) -> int:
     cols = LEDGER_COLUMNS
-    subtitle = f"导出日期:{format_cn(today)}    范围:{describe_filter(f)}    共 {total} 件"
+    subtitle = f"导出日期：{format_cn(today)}    范围：{describe_filter(f)}    共 {total} 件"
     sheet = _Sheet(wb, styles, LEDGER_SHEET, [c.width for c in cols], title=f"{office}督办台账",
                    subtitle=subtitle, office=office, today=today)
     ws = sheet.ws
@@ -281,7 +281,7 @@ def _write_items(wb, styles, f: ItemFilter, total: int, tones: _Tones, ticker: _
     values[after] = (f"已逾期：承办单位未在完成时限内报送办理结果；即将到期："
                      f"{tones.rules.due_soon_days} 个工作日内到期；蓝色：按期报送，{states.TONE_LABELS['waiting']}"
                      f"（不计逾期）；橙色：{states.TONE_LABELS['office_late']}；逾期天数按工作日计")
-    sheet.stream.write(values, specs, height=24)
+    sheet.stream.write(values, specs, height=30)  # the legend sentence takes two lines
     sheet.merge_row(2, 1, legend_at[0])
     sheet.merge_row(2, after + 1, len(cols))
     sheet.write_header([c.header for c in cols])
@@ -358,7 +358,7 @@ def _write_cases(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *, o
         scope.append(f"涉及单位:{get_unit(f.unit).name}")
     if f.text.strip():
         scope.append(f"含“{f.text.strip()}”")
-    subtitle = f"导出日期:{format_cn(today)}    范围:{'、'.join(scope) or '全部'}    共 {total} 件"
+    subtitle = f"导出日期：{format_cn(today)}    范围：{'、'.join(scope) or '全部'}    共 {total} 件"
     sheet = _Sheet(wb, styles, CASES_SHEET, [c[1] for c in _CASE_COLUMNS],
                    title=f"{office}协调台账", subtitle=subtitle, office=office, today=today)
     sheet.ws.freeze_panes = "D4"
@@ -415,7 +415,7 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
     scope = scope_of(f)
     where = condition(scope, today)
     widths = [22, 9, 9, 10, 9, 9, 11, 12]
-    subtitle = (f"统计日期:{format_cn(today)}    范围:{describe_filter(scope, scope_only=True)}"
+    subtitle = (f"统计日期：{format_cn(today)}    范围：{describe_filter(scope, scope_only=True)}"
                 "(按登记日期;不含待批准、不予立项和已撤销的事项)")
     sheet = _Sheet(wb, styles, STATS_SHEET, widths, title=f"{office}督办工作统计",
                    subtitle=subtitle, header_row=False, office=office, today=today)
@@ -518,7 +518,7 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
         groups[row[0]].append(row[1:])
     total = sum(len(v) for v in groups.values())
     subtitle = (f"截至 {format_cn(today)},逾期未办结 {total} 件,涉及 {len(groups)} 个主办单位"
-                f"    范围:{describe_filter(scope, scope_only=True)}    逾期天数按工作日计")
+                f"    范围：{describe_filter(scope, scope_only=True)}    逾期天数按工作日计")
     sheet = _Sheet(wb, styles, OVERDUE_SHEET, [c[1] for c in _OVERDUE_COLUMNS],
                    title=f"{office}逾期未办结事项清单", subtitle=subtitle, office=office, today=today)
     sheet.ws.freeze_panes = "A4"
