@@ -12,9 +12,9 @@ from collections.abc import Callable
 import peewee as pw
 
 from . import search
-from .models import MODELS, ItemSearch, Meta, SupervisionItem, Urge
+from .models import MODELS, ItemSearch, Meta, Review, SupervisionItem, Urge
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MigrationStep = Callable[[pw.Database], None]
 
@@ -48,10 +48,22 @@ def _v4_alert_indexes(db: pw.Database) -> None:
     migrate(*(migrator.drop_index(table, name) for table, name in gone if (table, name) in present))
 
 
+def _v5_feedback_alert_index(db: pw.Database) -> None:
+    """Schema 5: 待反馈超时 (the wait since the review that passed an item) reads the
+    review from an index alone (models.py: review_item_verdict), which replaces the index
+    on the review's item."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    Review._schema.create_indexes(safe=True)
+    present = {i.name for i in db.get_indexes("review")}
+    if "review_item_id" in present:
+        migrate(SchemaMigrator.from_database(db).drop_index("review", "review_item_id"))
+
+
 # version -> step that brings a database from version-1 to version.
 # Steps check before they change (IF NOT EXISTS, refills), so running one again is harmless.
 STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes, 3: _v3_units_in_search,
-                                   4: _v4_alert_indexes}
+                                   4: _v4_alert_indexes, 5: _v5_feedback_alert_index}
 
 APPEND_ONLY_TABLE = "change_log"
 # name -> (body after "CREATE TRIGGER name", what it guards in the office's words);

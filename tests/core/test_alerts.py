@@ -86,11 +86,15 @@ def test_json_shape(db):
 
 
 def test_alerts_read_items_and_urges_from_indexes_alone(db):
-    """The item and urge rows are wide and scattered: 逾期提醒 reads what it shows from
-    supervision_item_alerts and urge_item_latest, never the tables' pages (schema 4)."""
+    """The item, urge and review rows are wide and scattered: 逾期提醒 reads what it shows
+    from supervision_item_alerts, urge_item_latest (schema 4) and review_item_verdict
+    (schema 5), never the tables' pages."""
     made = item(deadline=D(2026, 6, 12))
     sv.urge(made.id, method="notice", urged_on=D(2026, 6, 2), reply_days=3, now=TODAY)
     sv.report_result(item(deadline=D(2026, 7, 30)).id, content="完成", reported_on=D(2026, 6, 1), now=TODAY)
+    passed = item(deadline=D(2026, 7, 30))
+    sv.report_result(passed.id, content="完成", reported_on=D(2026, 6, 1), now=TODAY)
+    sv.review(passed.id, verdict="pass", looks=ALL_LOOKS, reviewed_on=D(2026, 6, 2), now=TODAY)
     statements: list[str] = []
     connection = database.connection()
     connection.set_trace_callback(statements.append)
@@ -98,16 +102,17 @@ def test_alerts_read_items_and_urges_from_indexes_alone(db):
         found = {a.level for a in compute_alerts(TODAY)}
     finally:
         connection.set_trace_callback(None)
-    assert {"overdue", "reply_overdue", "awaiting_review"} <= found
+    assert {"overdue", "reply_overdue", "awaiting_review", "awaiting_feedback"} <= found
     looked_up = []
     for sql in statements:
         tables = {alias: table for table, alias in re.findall(r'"(\w+)" AS "(\w+)"', sql)}
-        if not sql.lstrip().upper().startswith("SELECT") or not {"supervision_item", "urge"} & set(tables.values()):
+        if not sql.lstrip().upper().startswith("SELECT") or not {"supervision_item", "urge", "review"} & set(tables.values()):
             continue
         for *_ids, step in database.execute_sql("EXPLAIN QUERY PLAN " + sql).fetchall():
             alias = re.match(r"(?:SEARCH|SCAN) (\w+)", step)
-            if alias and tables.get(alias.group(1)) in ("supervision_item", "urge"):
+            if alias and tables.get(alias.group(1)) in ("supervision_item", "urge", "review"):
                 looked_up.append(step)
     assert looked_up and all("COVERING INDEX" in step for step in looked_up), looked_up
     assert any("supervision_item_alerts" in step for step in looked_up)
     assert any("urge_item_latest" in step for step in looked_up)
+    assert any("review_item_verdict" in step for step in looked_up)
