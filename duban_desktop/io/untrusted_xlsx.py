@@ -1,8 +1,8 @@
 """Reading a workbook the office did not make: bounded by construction (issue 15).
 
     with UntrustedBook(path) as book:            # the package is checked; FileError if refused
-        sheet = book.sheet("2026年督办事项")       # its XML is scanned once, before openpyxl reads it
-        for values in sheet.rows(1, 30, width):  # openpyxl read-only, decoded, padded to width
+        sheet = book.sheet("2026年督办事项")       # its XML is scanned once, before any reader opens it
+        for values in sheet.rows(1, 30, width):  # python-calamine (or openpyxl), decoded, padded
             ...
         sheet.merged                             # merged ranges, clipped to the data area
 
@@ -11,24 +11,37 @@ and compression ratio: zip bombs) and every XML part is probed with a streaming 
 that loads no DTD and resolves no entity (a DTD is refused: Excel and WPS never write
 one). A worksheet is scanned the same way before its rows are read: the rows, columns and
 cells that hold a value, the length of each text, the XML one row takes, the merged
-ranges. openpyxl then reads the values in read-only mode (which never expands merged
-cells: a 4.9 KB file with ``<mergeCell ref="A3:XFD1048576"/>`` made the full mode allocate
-23.7 GB); merged ranges are clipped here to the cells that hold values.
+ranges. Merged ranges are clipped here to the cells that hold values (openpyxl's full mode
+expands them: a 4.9 KB file with ``<mergeCell ref="A3:XFD1048576"/>`` made it allocate 23.7 GB).
+
+The values are then read by python-calamine (Rust; a 100,000-row ledger in seconds, where
+openpyxl's read-only mode took 45 s), which loads one whole sheet at a time: a shared string
+is copied into every cell that uses it, so a sheet whose shared strings could grow past
+``MAX_SHARED_CHARS`` is read by openpyxl's read-only mode instead, which streams its rows and
+shares the strings. Calamine returns numbers as floats (12.0 is read as 12, as openpyxl
+does), dates as ``date`` (read as midnight ``datetime``, as openpyxl does), empty cells and
+error cells (#N/A) as "" (read as None).
 
 Excel's escapes ``_xHHHH_`` in strings (OOXML ST_Xstring: ``_x000D_`` is a carriage
 return, ``_x005F_`` an underscore) are decoded; the characters no document may hold
 (``_x0001_``) are dropped, and line ends normalised, by the rule of ``domain.text``.
 openpyxl 3.1 decodes none of them, and removes ``x005F_`` from shared strings only: those
-strings are read again here from their raw text, so every string is decoded once.
+strings are read again here from their raw text, so every string is decoded once. Calamine
+decodes some escapes and not others (``_x0041_`` but not ``_x4E2D_``), so what it returns
+cannot be decoded exactly once: a sheet whose texts hold an escape (seen by the scan) is read
+by openpyxl, as above.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import re
 import struct
 import warnings
 import zipfile
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,6 +49,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ..domain.text import strip_illegal
 from .files import FileError
@@ -55,6 +69,7 @@ MAX_SHEET_BYTES = 512 * MiB  # one worksheet's XML, uncompressed (read as a stre
 MAX_STRINGS_BYTES = 128 * MiB  # the shared strings (kept in memory by openpyxl)
 MAX_TREE_BYTES = 16 * MiB  # any other XML part (openpyxl reads some of them whole)
 MAX_TOTAL_BYTES = 1024 * MiB  # all parts, uncompressed
+MAX_SHARED_CHARS = 64 * MiB  # shared-string text calamine may copy into one sheet's cells
 MAX_ELEMENT_BYTES = 2 * MiB  # XML of one row, or between two rows, or before the sheet data
 MAX_RATIO, RATIO_FROM = 200, 10 * MiB  # compression ratio of a part larger than RATIO_FROM
 EXCEL_COLUMNS = 16_384  # cells in one row, as Excel has (XFD)
@@ -152,6 +167,8 @@ class SheetScan(NamedTuple):
     max_column: int
     cells: int
     merges: list[Merge]  # clipped to the rows and columns holding values
+    shared_cells: int  # cells holding a shared string
+    escapes: bool  # a text other than a shared string holds an ``_xHHHH_`` escape
 
 
 def _local(tag: str) -> str:
@@ -159,7 +176,7 @@ def _local(tag: str) -> str:
 
 
 class UntrustedBook:
-    """A workbook checked part by part, then opened by openpyxl in read-only mode."""
+    """A workbook checked part by part, then read by python-calamine (or openpyxl, see above)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -173,23 +190,47 @@ class UntrustedBook:
             self.zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise _damaged(self.name) from exc
-        self._fh = None
+        self._fh = self.wb = self.cb = None
+        self._sst_escapes, self._sst_longest = False, 0
+        self._loaded: tuple[str, object] | None = None  # the one sheet calamine holds in memory
         try:
             self._raw_strings = self._check_parts()
-            self._fh = path.open("rb")  # a file object: openpyxl does not judge by the name
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # WPS files: unknown extensions, no default style
-                self.wb = load_workbook(self._fh, read_only=True, data_only=True, keep_links=False,
-                                        rich_text=False)
+            self.cb = CalamineWorkbook.from_path(path)
+            self._parts = {title: part for part, title in _sheet_titles(self.zip).items()}
         except BaseException as exc:
-            self.zip.close()
-            if self._fh is not None:
-                self._fh.close()
+            self.close()
             if isinstance(exc, (FileError, OSError, MemoryError)) or not isinstance(exc, Exception):
                 raise
-            raise _damaged(self.name) from exc  # openpyxl raises many kinds on odd files
+            raise _damaged(self.name) from exc  # the readers raise many kinds on odd files
         self._sheets: dict[str, Sheet] = {}
-        self._fix_shared_strings()
+
+    def _openpyxl(self):
+        """openpyxl's read-only workbook, for the sheets calamine cannot read exactly."""
+        if self.wb is None:
+            try:
+                self._fh = self.path.open("rb")  # a file object: openpyxl does not judge by the name
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # WPS files: unknown extensions, no default style
+                    self.wb = load_workbook(self._fh, read_only=True, data_only=True, keep_links=False,
+                                            rich_text=False)
+            except (FileError, OSError, MemoryError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on odd files
+                raise _damaged(self.name) from exc
+            self._fix_shared_strings()
+        return self.wb
+
+    def _calamine(self, name: str):
+        """Calamine's sheet ``name``, loaded whole (only the last one asked for is kept)."""
+        if self._loaded is None or self._loaded[0] != name:
+            self._loaded = None
+            try:
+                self._loaded = (name, self.cb.get_sheet_by_name(name))
+            except MemoryError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - what calamine finds broken
+                raise _damaged(self.name) from exc
+        return self._loaded[1]
 
     # -------------------------------------------------------------- the package
 
@@ -258,8 +299,11 @@ class UntrustedBook:
                     if len(text) > MAX_CELL_CHARS:
                         raise FileError(f"文件“{self.name}”中有一个单元格有 {len(text)} 个字，超过 Excel "
                                         f"单元格的上限 {MAX_CELL_CHARS} 个字。请删减这段文字后再导入。")
-                    if "_x005F_" in text:
-                        raw[count] = text
+                    if "_x" in text and _ESCAPE.search(text):
+                        self._sst_escapes = True
+                        if "_x005F_" in text:
+                            raw[count] = text
+                    self._sst_longest = max(self._sst_longest, len(text))
                     count += 1
                     if count > MAX_SHARED_STRINGS:
                         raise _odd(self.name, f"有超过 {MAX_SHARED_STRINGS} 段不同的文字")
@@ -290,31 +334,44 @@ class UntrustedBook:
 
     @property
     def sheetnames(self) -> list[str]:
-        return list(self.wb.sheetnames)
+        return list(self.cb.sheet_names)
+
+    def _tables(self) -> list[str]:
+        return [m.name for m in self.cb.sheets_metadata if m.typ != SheetTypeEnum.ChartSheet]
 
     @property
     def worksheets(self) -> list[Sheet]:
-        return [self.sheet(ws.title) for ws in self.wb.worksheets]
+        return [self.sheet(name) for name in self._tables()]
 
     @property
     def active(self) -> Sheet | None:
-        ws = self.wb.active
-        if ws is None or ws not in self.wb.worksheets:
-            return self.worksheets[0] if self.wb.worksheets else None
-        return self.sheet(ws.title)
+        tab, names, tables = _active_tab(self.zip), self.sheetnames, self._tables()
+        if 0 <= tab < len(names) and names[tab] in tables:
+            return self.sheet(names[tab])
+        return self.sheet(tables[0]) if tables else None
 
     def sheet(self, name: str) -> Sheet:
         if name not in self._sheets:
-            ws = self.wb[name]
-            if ws not in self.wb.worksheets:
+            meta = next((m for m in self.cb.sheets_metadata if m.name == name), None)
+            if meta is None:
+                raise KeyError(name)
+            if meta.typ == SheetTypeEnum.ChartSheet:
                 raise FileError(f"“{name}”是图表，不是表格。请选择台账所在的工作表。")
-            self._sheets[name] = Sheet(self, ws)
+            scan = self._scans.get(self._parts.get(name, ""))
+            if scan is None:  # never read a sheet the scan has not seen
+                raise _damaged(self.name)
+            self._sheets[name] = Sheet(self, name, _state(meta.visible), scan)
         return self._sheets[name]
 
     def close(self) -> None:
-        self.wb.close()
+        self._loaded = None
+        for reader in (self.wb, self.cb):
+            if reader is not None:
+                with contextlib.suppress(Exception):  # calamine: WorkbookClosed
+                    reader.close()
         self.zip.close()
-        self._fh.close()
+        if self._fh is not None:
+            self._fh.close()
 
     def __enter__(self) -> UntrustedBook:
         return self
@@ -323,18 +380,28 @@ class UntrustedBook:
         self.close()
 
 
-class Sheet:
-    """One worksheet: scanned once (bounded), then read row by row by openpyxl."""
+def _state(visible) -> str:
+    """openpyxl's name of a sheet's state (calamine's enum values cannot be hashed)."""
+    if visible == SheetVisibleEnum.Hidden:
+        return "hidden"
+    return "veryHidden" if visible == SheetVisibleEnum.VeryHidden else "visible"
 
-    def __init__(self, book: UntrustedBook, ws):
+
+class Sheet:
+    """One worksheet: scanned once (bounded), then read row by row."""
+
+    def __init__(self, book: UntrustedBook, title: str, state: str, scan: SheetScan):
         self.book = book
-        self.ws = ws
-        self.title = ws.title
-        self.sheet_state = ws.sheet_state
+        self.title = title
+        self.sheet_state = state
+        self.scan = scan
 
     @property
-    def scan(self) -> SheetScan:
-        return self.book._scans[self.ws._worksheet_path.lstrip("/")]
+    def by_openpyxl(self) -> bool:
+        """Calamine cannot read this sheet exactly, or within memory (see the module's text)."""
+        book = self.book
+        return (self.scan.escapes or (book._sst_escapes and self.scan.shared_cells > 0)
+                or self.scan.shared_cells * book._sst_longest > MAX_SHARED_CHARS)
 
     @property
     def max_row(self) -> int:
@@ -355,7 +422,11 @@ class Sheet:
         if last < first:
             return
         wanted = last - first + 1
-        rows = self.ws.iter_rows(min_row=first, max_row=last, max_col=width, values_only=True)
+        if not self.by_openpyxl:
+            yield from self._calamine_rows(first, wanted, width)
+            return
+        ws = self.book._openpyxl()[self.title]
+        rows = ws.iter_rows(min_row=first, max_row=last, max_col=width, values_only=True)
         try:
             while wanted:  # then stop: openpyxl would go on parsing what follows the rows
                 try:
@@ -371,6 +442,31 @@ class Sheet:
         finally:
             rows.close()
 
+    def _calamine_rows(self, first: int, wanted: int, width: int) -> Iterator[list]:
+        sheet = self.book._calamine(self.title)
+        start = sheet.start
+        if start is None:
+            return
+        pad = [None] * start[1]  # calamine's rows begin at row 1 but at the first column used
+        # (python-calamine 0.9); a text holds no escape here (the scan), so decoding it is exact
+        for values in islice(sheet.iter_rows(), first - 1, first - 1 + wanted):
+            row = pad + [_value(v) for v in values[:max(width - start[1], 0)]]
+            if len(row) < width:
+                row += [None] * (width - len(row))
+            yield row[:width]
+
+
+def _value(v):
+    """A value from calamine as openpyxl gives it."""
+    kind = type(v)
+    if kind is str:
+        return decode_escapes(v) if v else None
+    if kind is float:
+        return int(v) if v.is_integer() and -2**53 < v < 2**53 else v
+    if kind is dt.date:
+        return dt.datetime(v.year, v.month, v.day)
+    return v
+
 
 def _scan(book: UntrustedBook, part: str, title: str) -> SheetScan:
     try:
@@ -384,8 +480,11 @@ def _scan(book: UntrustedBook, part: str, title: str) -> SheetScan:
 
 
 _VALUED = "m:c[m:is or m:v[text()]]"  # a cell holding a value; one XPath call a row counts them
-_VALUED_CELLS = etree.XPath(f"concat(count({_VALUED}), ' ', {_VALUED}[last()]/@r)",
+_MAYBE_ESCAPED = "m:c[not(@t='s')][contains(., '_x')]"
+_VALUED_CELLS = etree.XPath(f"concat(count({_VALUED}), ' ', {_VALUED}[last()]/@r, ' ', "
+                            f"count(m:c[@t='s']), ' ', count({_MAYBE_ESCAPED}))",
                             namespaces={"m": MAIN[1:-1]})
+_ESCAPED_CELLS = etree.XPath(_MAYBE_ESCAPED, namespaces={"m": MAIN[1:-1]})
 _COLUMN_OF = {get_column_letter(i): i for i in range(1, EXCEL_COLUMNS + 1)}
 
 
@@ -395,7 +494,8 @@ def _scan_rows(book: UntrustedBook, part: str, title: str) -> SheetScan:
     name = book.name
     tags = tuple(MAIN + t for t in ("sheetData", "row", "mergeCells", "mergeCell"))
     feed = _Feed(book.zip, part, tags)
-    row = cells = max_row = max_col = 0
+    row = cells = max_row = max_col = shared = 0
+    escapes = False
     merges: list[Merge] = []
     data = after = False
     mark = start = 0
@@ -408,8 +508,10 @@ def _scan_rows(book: UntrustedBook, part: str, title: str) -> SheetScan:
         elif event == "end" and tag == "row":
             if len(element) > EXCEL_COLUMNS:
                 raise _odd(name, f"的工作表“{title}”第 {row} 行有超过 {EXCEL_COLUMNS} 个单元格")
-            valued, _, last = _VALUED_CELLS(element).partition(" ")
-            valued = int(valued)
+            valued, last, in_shared, maybe = _VALUED_CELLS(element).split(" ")
+            valued, shared = int(valued), shared + int(in_shared)
+            if maybe != "0" and not escapes:
+                escapes = any(_ESCAPE.search("".join(c.itertext())) for c in _ESCAPED_CELLS(element))
             if valued:
                 if last and feed.fed - start + CHUNK <= MAX_CELL_CHARS:  # no text can be too long
                     col = _COLUMN_OF.get(last.rstrip("0123456789"), EXCEL_COLUMNS + 1)
@@ -456,7 +558,7 @@ def _scan_rows(book: UntrustedBook, part: str, title: str) -> SheetScan:
     feed.src.close()
     clipped = [Merge(m.min_row, m.min_col, min(m.max_row, max_row), min(m.max_col, max_col))
                for m in merges if m.min_row <= max_row and m.min_col <= max_col]
-    return SheetScan(max_row, max_col, cells, clipped)
+    return SheetScan(max_row, max_col, cells, clipped, shared, escapes)
 
 
 def _check_cells(name: str, title: str, row: int, element, cells: int) -> tuple[int, int]:
@@ -498,6 +600,17 @@ def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
         return titles
     except (KeyError, StopIteration, AttributeError, etree.XMLSyntaxError):
         return {}
+
+
+def _active_tab(zf: zipfile.ZipFile) -> int:
+    """The sheet the workbook opens on (``activeTab``; 0 when it says none)."""
+    try:
+        book = next(r.get("Target") for r in _xml(zf, "_rels/.rels")
+                    if (r.get("Type") or "").endswith("/officeDocument")).lstrip("/")
+        view = _xml(zf, book).find(f"{MAIN}bookViews/{MAIN}workbookView")
+        return int(view.get("activeTab") or 0) if view is not None else 0
+    except (KeyError, StopIteration, AttributeError, ValueError, etree.XMLSyntaxError):
+        return 0
 
 
 def _xml(zf: zipfile.ZipFile, part: str):
