@@ -210,3 +210,29 @@ def test_the_collector_comes_back_on_once_the_window_is_up():
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_an_empty_file_is_made_a_database_only_when_asked(qtbot, tmp_path, monkeypatch):
+    from duban_desktop.db.errors import EmptyDatabaseFileError
+
+    path = tmp_path / "office.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(EmptyDatabaseFileError) as err:
+        open_database(path, role="window")
+    assert path.stat().st_size == 0 and "是空的（0 字节）" in str(err.value)
+    buttons = []
+
+    def exec_(box):
+        buttons.extend(b.text() for b in box.buttons())
+        [b for b in box.buttons() if b.text() == "新建数据库"][0].click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    target = start.offer_way_out(path, err.value)
+    assert "新建数据库" in buttons and "打开其他数据库…" in buttons
+    assert isinstance(target, start.NewDatabase) and str(target) == str(path)
+    open_database(target, role="window", replace_empty=True)
+    try:
+        assert supervision.register_item(title="新建后的第一件", lead_unit="县财政局", responsible_person="吴晓燕",
+                                         source="document", deadline_workdays=10).number
+    finally:
+        close_database()
