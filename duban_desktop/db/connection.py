@@ -121,8 +121,8 @@ def _claim(path: Path, role: str | None, read_only: bool) -> bool:
     return True
 
 
-_DOING = {"window": None, "import": "导入", "demo": "生成示例数据",
-          "restore": "从备份恢复", "create": "新建数据库"}
+# what a refused role would have done, for its message (None: a second window, told apart)
+_DOING = {"window": None, "import": "导入", "demo": "生成示例数据", "restore": "从备份恢复"}
 
 
 def release_held() -> None:
@@ -146,10 +146,6 @@ def restore_database(path: Path, backup: Path) -> Path | None:
         return backups.restore_backup(path, backup)
     finally:
         claim.release()
-
-
-def holds_lock() -> bool:
-    return _held is not None and _held.held
 
 
 def open_database(target: str | Path, *, create: bool = True, read_only: bool = False,
