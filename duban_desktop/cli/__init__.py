@@ -13,7 +13,7 @@ import sys
 import peewee as pw
 
 from ..db import current_path
-from ..db.connection import sqlite_target
+from ..db.connection import set_busy_waiter, sqlite_target
 from ..db.errors import classify
 from ..system.errors import UserError
 from ..system.logs import setup_logging
@@ -53,6 +53,20 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _say_waiting():
+    """While a write waits for another writer: one line on stderr, then the wait goes on."""
+    said = []
+
+    def waiting(seconds: float) -> None:
+        if seconds < 0:
+            said.clear()
+        elif seconds >= 1 and not said and sys.stderr is not None:
+            said.append(True)
+            sys.stderr.write("正在等待另一项操作（如窗口中的保存、备份）完成……\n")
+            sys.stderr.flush()
+    return waiting
+
+
 def run(argv: list[str]) -> int:
     parser = build_parser()
     try:
@@ -63,6 +77,7 @@ def run(argv: list[str]) -> int:
         parser.print_help()
         return 2
     log_file = setup_logging()
+    set_busy_waiter(_say_waiting())
     try:
         return args.handler(args)
     except UserError as exc:  # a refusal with its own Chinese message

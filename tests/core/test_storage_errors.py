@@ -328,3 +328,18 @@ def test_closing_the_window_stops_the_daily_backup_cleanly(sample, monkeypatch):
     assert not [p for p in folder.iterdir() if ".part" in p.name]
     for info in backups.list_backups(sample):  # finished before the stop, or none at all
         backups.verify_backup(info.path)
+
+
+def test_the_command_line_says_it_waits_for_another_writer(sample, tmp_path, data_dir):
+    ledger = ledger_file(sample, tmp_path, data_dir)
+    target = empty_register(tmp_path / "new.sqlite", data_dir)
+    other = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # someone else writes for a while (not one of ours)
+    threading.Timer(2.5, lambda: other.execute("COMMIT")).start()
+    try:
+        proc = cli("import", "ledger", ledger, "--db", target, data_dir=data_dir, check=0)
+    finally:
+        time.sleep(0.1)
+        other.close()
+    assert proc.stderr.count("正在等待另一项操作") == 1, proc.stderr
+    assert "已导入 60 件督办事项" in proc.stdout
