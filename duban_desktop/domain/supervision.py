@@ -439,12 +439,15 @@ def report_result(item_id: int, *, content, unit=None, reported_on=None,
     return report
 
 
-def unit_results(item: SupervisionItem) -> list[tuple[Unit, str, str, dt.date | None]]:
-    """Each handling unit with its role and its latest reported result."""
-    latest: dict[int, ResultReport] = {}
-    for report in item.reports.order_by(ResultReport.reported_on, ResultReport.id):
-        latest[report.unit_id] = report
-    rows = [(item.lead_unit, "主办")] + [(u, "协办") for u in assisting_units(item)]
+def unit_results(item: SupervisionItem, reports=None, assisting=None) -> list[tuple[Unit, str, str, dt.date | None]]:
+    """Each handling unit with its role and its latest reported result. ``reports`` (in
+    reported_on, id order) and ``assisting`` (the assisting units in position order) when
+    the caller has read them already (a batch of forms), else they are read here."""
+    if reports is None:
+        reports = item.reports.order_by(ResultReport.reported_on, ResultReport.id)
+    latest: dict[int, ResultReport] = {report.unit_id: report for report in reports}
+    units = assisting_units(item) if assisting is None else assisting
+    rows = [(item.lead_unit, "主办")] + [(u, "协办") for u in units]
     return [(u, role, latest[u.id].content if u.id in latest else "",
              latest[u.id].reported_on if u.id in latest else None) for u, role in rows]
 

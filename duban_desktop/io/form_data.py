@@ -167,18 +167,10 @@ def urge_records(item: SupervisionItem, related: Related | None = None) -> list[
     return [{"序号": str(i), **e[3]} for i, e in enumerate(events, start=1)]
 
 
-def _unit_results(item: SupervisionItem, related: Related) -> list[tuple[Unit, str, str, dt.date | None]]:
-    """As ``supervision.unit_results``, from the records read with the page."""
-    latest = {report.unit_id: report for report in related.reports}
-    rows = [(item.lead_unit, "主办")] + [(u, "协办") for u in related.assisting]
-    return [(u, role, latest[u.id].content if u.id in latest else "",
-             latest[u.id].reported_on if u.id in latest else None) for u, role in rows]
-
-
 def _handling_summary(item: SupervisionItem, related: Related) -> str:
     """处理结果 on the register: what each unit reported, the review, the feedback."""
     lines = []
-    for unit, role, content, reported_on in _unit_results(item, related):
+    for unit, role, content, reported_on in supervision.unit_results(item, related.reports, related.assisting):
         if content:
             when = f"({format_cn(reported_on)}报送)" if reported_on else ""
             lines.append(f"{role}单位{unit.name}{when}:{_sentence(content)}")

@@ -57,3 +57,15 @@ def answer_file_dialogs(monkeypatch, answer) -> None:
         return QFileDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QFileDialog, "exec", exec_)
+
+
+def show_import_wizard(qtbot, monkeypatch, ledger_path):
+    """The real 导入台账 wizard, shown, whose file dialog will answer ``ledger_path``."""
+    from duban_desktop.ui.dialogs.import_wizard import ImportWizard
+
+    answer_file_dialogs(monkeypatch, lambda _dialog: str(ledger_path))
+    wiz = ImportWizard()
+    qtbot.addWidget(wiz)
+    wiz.show()
+    qtbot.waitExposed(wiz)
+    return wiz

@@ -10,7 +10,7 @@ from duban_desktop.db.models import SupervisionItem
 from duban_desktop.ui.dialogs.import_wizard import ImportWizard, open_import_wizard
 
 from ..core.test_ledger_import import office_ledger
-from .helpers import answer_file_dialogs
+from .helpers import answer_file_dialogs, show_import_wizard
 
 pytestmark = pytest.mark.gui
 
@@ -18,12 +18,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def wizard(qtbot, db, dialogs, monkeypatch, tmp_path):
     path = office_ledger(tmp_path / "原台账.xlsx")
-    answer_file_dialogs(monkeypatch, lambda _dialog: str(path))
-    wiz = ImportWizard()
-    qtbot.addWidget(wiz)
-    wiz.show()
-    qtbot.waitExposed(wiz)
-    return wiz
+    return show_import_wizard(qtbot, monkeypatch, path)
 
 
 def choose_file(qtbot, wiz):

@@ -8,10 +8,9 @@ from PySide6.QtWidgets import QWizard
 
 from duban_desktop.db.models import SupervisionItem
 from duban_desktop.domain import numbering
-from duban_desktop.ui.dialogs.import_wizard import ImportWizard
 
 from ..core.test_number_safety import _ledger
-from .helpers import answer_file_dialogs, click
+from .helpers import click, show_import_wizard
 
 pytestmark = pytest.mark.gui
 
@@ -19,12 +18,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def wizard(qtbot, db, dialogs, monkeypatch, tmp_path):
     path = _ledger(tmp_path / "台账.xlsx", ["催字〔2026〕1号", "催字〔2026〕2号", "催字〔2026〕1200号"])
-    answer_file_dialogs(monkeypatch, lambda _dialog: str(path))
-    wiz = ImportWizard()
-    qtbot.addWidget(wiz)
-    wiz.show()
-    qtbot.waitExposed(wiz)
-    return wiz
+    return show_import_wizard(qtbot, monkeypatch, path)
 
 
 def to_check_page(qtbot, wiz):
