@@ -13,17 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from duban_desktop.db import close_database, open_database
 from duban_desktop.ui.dialogs.form_dialog import FormDialog
 
 # The gui marker is given to every test of this folder by tests/conftest.py.
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "office.sqlite")
-    yield database
-    close_database()
 
 
 class Dialogs:
