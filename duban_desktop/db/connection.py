@@ -1,13 +1,15 @@
 """Opening a database: by file path or URL, checked, migrated, bound to the models.
 
 Order (DESIGN.md): probe the file read-only -> refuse what is not ours or newer ->
-copy aside and migrate what is older -> bind. Only SQLite is tested today; the URL
-form (``postgresql://...``) goes through ``playhouse.db_url`` for a shared server later.
+copy aside and migrate what is older -> bind. A ``postgresql://`` URL opens the shared
+server of an office with several desks (db/server.py) the same way: refuse, back up,
+migrate (under an advisory lock), bind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import sqlite3
 import threading
@@ -149,7 +151,8 @@ def restore_database(path: Path, backup: Path) -> Path | None:
 
 
 def open_database(target: str | Path, *, create: bool = True, read_only: bool = False,
-                  role: str | None = None, replace_empty: bool = False) -> pw.Database:
+                  role: str | None = None, replace_empty: bool = False,
+                  password: str | None = None) -> pw.Database:
     """Open, check and migrate the database; bind it to the models and return it.
 
     ``create``: a missing file (in a folder that exists, or the data folder) becomes a new
@@ -160,7 +163,7 @@ def open_database(target: str | Path, *, create: bool = True, read_only: bool = 
     another window or command holds it."""
     path = sqlite_target(target)
     if path is None:
-        return _open_server(str(target))
+        return _open_server(str(target), password)
     if path.is_dir():
         raise NotADatabaseError(path, "is a directory")
     if not path.exists():
@@ -229,26 +232,61 @@ def _bring_to_current(db: pw.Database, version: int, path: Path | None) -> None:
         log.info("migrated %s through versions %s", path, applied)
 
 
-def _open_server(url: str) -> pw.Database:
-    # playhouse.db_url imports every server's extension: only when a URL is given
-    from playhouse.db_url import connect as connect_url
+def _open_server(url: str, password: str | None = None) -> pw.Database:
+    """Open the register on a PostgreSQL server: create its schema in an empty database,
+    refuse one that holds something else or is newer than this program, migrate an older
+    one (after a backup; one desk at a time, under an advisory lock)."""
+    from . import server
 
-    try:
-        db = connect_url(url)
-    except (RuntimeError, ValueError, ImportError) as exc:
-        raise DatabaseError(f"无法识别数据库地址“{url}”:{exc}") from exc
+    address, in_url = server.ServerAddress.from_url(url)
+    password = password or in_url or _stored_password(address)
+    db = server.connect(address, password)
     database.initialize(db)
+    where = address.display()
     try:
-        db.connect(reuse_if_open=True)
-        version = read_version(db)
+        with server.migration_lock(db):
+            version = read_version(db)
+            if version is None:
+                raise DatabaseError(f"数据库“{where}”中已有其他程序的表，程序没有改动它。"
+                                    "请为督办台账另建一个空数据库（README 中有说明）。")
+            if version > migrations.SCHEMA_VERSION:
+                raise NewerSchemaError(where, version, migrations.SCHEMA_VERSION)
+            if 0 < version < migrations.SCHEMA_VERSION:
+                from . import server_backup
+
+                aside = server_backup.take_backup(db, f"pre-migration-v{version}")
+                log.info("copied %s aside to %s before migrating", where, aside)
+            _bring_to_current(db, version, None)
     except pw.DatabaseError as exc:
-        raise DatabaseError(f"无法连接数据库“{url}”:{exc}") from exc
-    if version is None:
-        raise DatabaseError(f"数据库“{url}”中已有其他程序的数据,程序没有改动它。")
-    if version > migrations.SCHEMA_VERSION:
-        raise NewerSchemaError(url, version, migrations.SCHEMA_VERSION)
-    _bring_to_current(db, version, None)
+        db.close()
+        raise server.classify_server(exc, where) or DatabaseError(
+            f"打开数据库服务器上的“{where}”失败：{server.strip_password(str(exc))}") from exc
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def _stored_password(address) -> str | None:
+    from ..system import credentials
+
+    return credentials.get_password(address.display())
+
+
+def is_server() -> bool:
+    """True when the open database is a shared server (PostgreSQL)."""
+    return isinstance(database.obj, pw.PostgresqlDatabase)
+
+
+def describe_open() -> str:
+    """The open database for the status bar and the About box: its file, or the server's
+    用户@主机:端口/数据库 (never a password)."""
+    db = database.obj
+    address = getattr(db, "address", None)
+    if address is not None:
+        return address.display()
+    path = current_path()
+    return str(path) if path is not None else ""
 
 
 def current_path() -> Path | None:
@@ -313,13 +351,80 @@ def write_transaction():
     it as long as another writer works (up to BUSY_LIMIT_S) instead of failing after five
     seconds."""
     db = database.obj
-    if not isinstance(db, pw.SqliteDatabase) or db.in_transaction():
+    if db.in_transaction():
         with db.atomic():
             yield
         return
-    with contextlib.ExitStack() as stack:
-        stack.push(_begin_immediate(db).__exit__)
-        yield
+    _clock.now = None
+    try:
+        if isinstance(db, pw.SqliteDatabase):
+            with contextlib.ExitStack() as stack:
+                stack.push(_begin_immediate(db).__exit__)
+                yield
+        else:
+            with db.atomic():
+                # a step waits for another desk's lock a quarter second at a time (lock_row),
+                # showing it; the server's own limit for all other waits is 120 s
+                db.execute_sql(f"SET LOCAL lock_timeout = '{BUSY_STEP_MS}ms'")
+                yield
+    finally:
+        _clock.now = None
+
+
+_clock = threading.local()
+
+
+def server_now() -> dt.datetime:
+    """Now, by the database's clock (the server's, so every desk's history is in one
+    time; SQLite's is this PC's), to the second. Inside a write transaction it is read
+    once and stays the same for all its rows (PostgreSQL: the transaction's start)."""
+    db = database.obj
+    if not isinstance(db, pw.PostgresqlDatabase):
+        return dt.datetime.now().replace(microsecond=0)
+    cached = getattr(_clock, "now", None)
+    if cached is not None and db.in_transaction():
+        return cached
+    now = db.execute_sql("SELECT LOCALTIMESTAMP(0)").fetchone()[0]
+    if db.in_transaction():
+        _clock.now = now
+    return now
+
+
+def lock_row(query: pw.ModelSelect):
+    """The one row ``query`` selects, locked until the write transaction ends (None if
+    there is none). On PostgreSQL ``SELECT ... FOR UPDATE``: another desk changing the
+    same record waits here, BUSY_STEP_MS at a time with the thread's waiter told (the
+    window's status line), up to BUSY_LIMIT_S. On SQLite the write transaction already
+    holds the file's write lock, so the row is just read."""
+    db = database.obj
+    if not isinstance(db, pw.PostgresqlDatabase):
+        return query.get_or_none()
+    waiter = _waiters.get(threading.get_ident())
+    started = time.monotonic()
+    waited = 0.0
+    try:
+        while True:
+            try:
+                with db.atomic():  # a savepoint: a lock timeout undoes only this
+                    return query.for_update().get_or_none()
+            except pw.OperationalError as exc:
+                if not isinstance(classify_lock(exc), DatabaseBusyError):
+                    raise
+                waited = time.monotonic() - started
+                if waited >= BUSY_LIMIT_S:
+                    raise DatabaseBusyError(describe_open(), waited) from exc
+                log.info("waiting for another desk's lock (%.1f s)", waited)
+                if waiter is not None:
+                    waiter(waited)
+    finally:
+        if waited and waiter is not None:
+            waiter(-1.0)
+
+
+def classify_lock(exc: BaseException):
+    from .server import classify_server
+
+    return classify_server(exc, describe_open())
 
 
 def close_database(*, keep_lock: bool = False) -> None:

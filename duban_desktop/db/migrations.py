@@ -14,7 +14,7 @@ import peewee as pw
 from . import search
 from .models import MODELS, ItemSearch, Meta, Review, SupervisionItem, Urge
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 MigrationStep = Callable[[pw.Database], None]
 
@@ -60,10 +60,22 @@ def _v5_feedback_alert_index(db: pw.Database) -> None:
         migrate(SchemaMigrator.from_database(db).drop_index("review", "review_item_id"))
 
 
+def _v6_record_versions(db: pw.Database) -> None:
+    """Schema 6: a version on each item and case, one more at every change, so that an
+    edit begun on another desk before a change is refused instead of undoing it."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(db)
+    for table in ("supervision_item", "coordination_case"):
+        if "version" not in {c.name for c in db.get_columns(table)}:
+            migrate(migrator.add_column(table, "version", pw.IntegerField(default=1)))
+
+
 # version -> step that brings a database from version-1 to version.
 # Steps check before they change (IF NOT EXISTS, refills), so running one again is harmless.
 STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes, 3: _v3_units_in_search,
-                                   4: _v4_alert_indexes, 5: _v5_feedback_alert_index}
+                                   4: _v4_alert_indexes, 5: _v5_feedback_alert_index,
+                                   6: _v6_record_versions}
 
 APPEND_ONLY_TABLE = "change_log"
 # name -> (body after "CREATE TRIGGER name", what it guards in the office's words);
@@ -101,8 +113,11 @@ def _set_version(version: int) -> None:
 
 
 def _install_guards(db: pw.Database) -> None:
-    """Make the change history append-only at the database level (SQLite)."""
+    """Make the change history append-only at the database level."""
     if not isinstance(db, pw.SqliteDatabase):
+        from . import server
+
+        server.install_guards(db)
         return
     for name, (body, _label) in GUARD_TRIGGERS.items():
         db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")

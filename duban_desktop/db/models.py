@@ -15,13 +15,19 @@ database = pw.DatabaseProxy()
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    """Now by the database's clock (the server's on PostgreSQL: one time for all desks)."""
+    from .connection import server_now
+
+    return server_now()
 
 
 class BaseModel(pw.Model):
     class Meta:
         database = database
         legacy_table_names = False
+        # a save writes only the fields the step changed: two desks changing different
+        # fields of one record never undo each other's (issue 17)
+        only_save_dirty = True
 
 
 class Meta(BaseModel):
@@ -121,6 +127,8 @@ class CoordinationCase(BaseModel):
     registrar = pw.CharField(max_length=50, default="")
     created_at = pw.DateTimeField(default=_now)
     updated_at = pw.DateTimeField(default=_now)
+    # one more at every change: an edit begun at another version is refused (schema 6)
+    version = pw.IntegerField(default=1)
 
     class Meta:
         indexes = ((("seq_year", "seq"), True),)
@@ -218,6 +226,8 @@ class SupervisionItem(BaseModel):
     registrar = pw.CharField(max_length=50, default="")
     created_at = pw.DateTimeField(default=_now)
     updated_at = pw.DateTimeField(default=_now)
+    # one more at every change: an edit begun at another version is refused (schema 6)
+    version = pw.IntegerField(default=1)
 
     class Meta:
         indexes = (

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 
+from ..db.connection import is_server
 from ..db.models import ChangeLog, Setting
+from ..system import desk
 from .vocab import ITEM_STEP_LABELS
 
 ENTITY_LABELS = {
@@ -36,9 +38,16 @@ ACTION_LABELS = {
 
 
 def current_operator() -> str:
-    row = Setting.get_or_none(Setting.key == "operator_name")
-    if row is not None and row.value.strip():
-        return row.value.strip()
+    """Who works at this desk: the name set on this PC (system/desk.py), else, on a
+    register kept in one SQLite file, the name set in it by older versions, else this
+    PC's user name. Never a name from the shared server: each desk names its own."""
+    named = desk.operator()
+    if named:
+        return named
+    if not is_server():
+        row = Setting.get_or_none(Setting.key == "operator_name")
+        if row is not None and row.value.strip():
+            return row.value.strip()
     try:
         return getpass.getuser() or "未知用户"
     except (KeyError, OSError):  # no user name from the system
