@@ -31,6 +31,7 @@ from .errors import (
     MigrationError,
     NewerSchemaError,
     NotADatabaseError,
+    RecordBusyError,
     classify,
 )
 from .integrity import reinstall_missing_triggers
@@ -412,7 +413,7 @@ def lock_row(query: pw.ModelSelect):
                     raise
                 waited = time.monotonic() - started
                 if waited >= BUSY_LIMIT_S:
-                    raise DatabaseBusyError(describe_open(), waited) from exc
+                    raise RecordBusyError(describe_open(), waited) from exc
                 log.info("waiting for another desk's lock (%.1f s)", waited)
                 if waiter is not None:
                     waiter(waited)

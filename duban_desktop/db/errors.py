@@ -103,6 +103,17 @@ class DatabaseBusyError(DatabaseError):
         self.path = path
 
 
+class RecordBusyError(DatabaseBusyError):
+    """On the shared server: another desk holds the record this step changes."""
+
+    def __init__(self, where, waited: float = 0):
+        how_long = f"等待 {waited:.0f} 秒后" if waited >= 1 else ""
+        DatabaseError.__init__(
+            self, f"另一台电脑正在修改同一条记录（数据库“{where}”），{how_long}仍未完成。"
+            f"{NOT_SAVED}请稍后再试。")
+        self.path = where
+
+
 class ReadOnlyFileError(DatabaseError):
     def __init__(self, path):
         super().__init__(
