@@ -363,13 +363,33 @@ def write_transaction():
                 stack.push(_begin_immediate(db).__exit__)
                 yield
         else:
-            with db.atomic():
+            with _server_failures(db), db.atomic():
                 # a step waits for another desk's lock a quarter second at a time (lock_row),
                 # showing it; the server's own limit for all other waits is 120 s
                 db.execute_sql(f"SET LOCAL lock_timeout = '{BUSY_STEP_MS}ms'")
                 yield
     finally:
         _clock.now = None
+
+
+@contextlib.contextmanager
+def _server_failures(db: pw.Database):
+    """A write on the server that fails for the server's reasons (the connection lost, a
+    deadlock, no permission) becomes that error, in Chinese; the server has rolled the
+    whole transaction back. A lost connection is closed, so the next use connects anew
+    (peewee connects on first use) once the server is back."""
+    from .server import ConnectionLostError, ServerUnreachableError, classify_server
+
+    try:
+        yield
+    except (pw.DatabaseError, pw.InterfaceError) as exc:
+        found = classify_server(exc, describe_open())
+        if found is None:
+            raise
+        if isinstance(found, (ConnectionLostError, ServerUnreachableError)):
+            with contextlib.suppress(Exception):
+                db.close()
+        raise found from exc
 
 
 _clock = threading.local()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import sys
 from pathlib import Path
 
 import peewee as pw
@@ -273,6 +274,14 @@ def classify(exc: BaseException, path=None) -> DatabaseError | None:
     when it is none of the storage errors (a programming error, say)."""
     if isinstance(exc, DatabaseError):
         return exc
+    if "psycopg2" in sys.modules:  # the shared server's errors (db/server.py)
+        from . import server
+        from .models import database
+
+        address = getattr(database.obj, "address", None)
+        found = server.classify_server(exc, address.display() if address else str(path or ""))
+        if found is not None:
+            return found
     for e in _chain(exc):
         if isinstance(e, DatabaseError):
             return e

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlparse
 
 import peewee as pw
+from playhouse.shortcuts import ReconnectMixin
 
 from .errors import DatabaseBusyError, DatabaseError
 
@@ -179,8 +180,24 @@ def is_connection_lost(exc: BaseException) -> bool:
 # ------------------------------------------------------------------ connecting
 
 
-class ServerDatabase(pw.PostgresqlDatabase):
-    """peewee's PostgreSQL database, knowing its address for messages."""
+class ServerDatabase(ReconnectMixin, pw.PostgresqlDatabase):
+    """peewee's PostgreSQL database, knowing its address for messages.
+
+    A connection the server or the network dropped is made anew at the next statement
+    outside a transaction (a read, or the BEGIN of a step), once, and that statement
+    runs again: reads are safe to repeat, and every write of the program runs inside a
+    write transaction, where a lost connection is never retried silently but reported
+    (connection.write_transaction: the server rolled the step back)."""
+
+    reconnect_errors = (
+        (pw.OperationalError, "server closed the connection"),
+        (pw.OperationalError, "terminating connection"),
+        (pw.OperationalError, "could not receive data"),
+        (pw.OperationalError, "could not send data"),
+        (pw.OperationalError, "ssl connection has been closed"),
+        (pw.OperationalError, "connection not open"),
+        (pw.InterfaceError, "connection already closed"),
+    )
 
     def __init__(self, address: ServerAddress, password: str | None):
         self.address = address
