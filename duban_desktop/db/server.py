@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlparse
 
 import peewee as pw
+from playhouse.pool import PooledPostgresqlDatabase
 from playhouse.shortcuts import ReconnectMixin
 
 from .errors import DatabaseBusyError, DatabaseError
@@ -30,6 +31,9 @@ SCHEMES = ("postgresql", "postgres", "psql")
 DEFAULT_PORT = 5432
 SSL_MODES = ("disable", "prefer", "require", "verify-full")
 CONNECT_TIMEOUT_S = 5
+# connections kept open per desk (the window's thread, a worker or two, the change watcher)
+POOL_SIZE = 8
+POOL_STALE_S = 300
 # (an advisory lock is one 64-bit key for the whole server: "duban" in ASCII)
 MIGRATION_LOCK = 0x647562616E
 
@@ -180,8 +184,12 @@ def is_connection_lost(exc: BaseException) -> bool:
 # ------------------------------------------------------------------ connecting
 
 
-class ServerDatabase(ReconnectMixin, pw.PostgresqlDatabase):
+class ServerDatabase(ReconnectMixin, PooledPostgresqlDatabase):
     """peewee's PostgreSQL database, knowing its address for messages.
+
+    Its connections are pooled: a worker thread (a search keystroke, the preload) takes an
+    open connection from the pool and gives it back when done, instead of connecting anew
+    each time (several round trips to the server).
 
     A connection the server or the network dropped is made anew at the next statement
     outside a transaction (a read, or the BEGIN of a step), once, and that statement
@@ -209,7 +217,8 @@ class ServerDatabase(ReconnectMixin, pw.PostgresqlDatabase):
                   "options": "-c lock_timeout=120s -c client_encoding=UTF8"}
         if password:
             params["password"] = password
-        super().__init__(address.database, **params)
+        super().__init__(address.database, max_connections=POOL_SIZE, stale_timeout=POOL_STALE_S,
+                         timeout=CONNECT_TIMEOUT_S, **params)
 
     def __repr__(self) -> str:  # never the password
         return f"<ServerDatabase {self.address.display()}>"
