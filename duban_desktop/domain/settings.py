@@ -1,11 +1,18 @@
-"""The office's settings: names, numbering, thresholds, form fonts."""
+"""The office's settings: names, numbering, thresholds, form fonts.
+
+One of them belongs to the desk, not the office: 操作员姓名 (``DESK_KEYS``) is kept on this
+PC (system/desk.py), so that on a shared server every desk names its own operator. A name
+stored in an SQLite register by older versions is still read there, as
+history.current_operator does, until this desk sets its own."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from ..db import write_transaction
+from ..db.connection import is_server
 from ..db.models import Setting
+from ..system import desk
 from . import history
 from .errors import ValidationError
 from .number_pattern import validate_pattern
@@ -23,7 +30,7 @@ class Spec(NamedTuple):
 
 SPECS: dict[str, Spec] = {
     "office_name": Spec("办公室名称", "××办公室"),
-    "operator_name": Spec("操作员姓名", ""),
+    "operator_name": Spec("操作员姓名（本机）", ""),
     "contact_phone": Spec("联系电话", "", max_len=50),
     "number_prefix": Spec("督办编号字头", "催字", max_len=20),
     "case_number_prefix": Spec("协调编号字头", "协字", max_len=20),
@@ -38,6 +45,20 @@ SPECS: dict[str, Spec] = {
     "font_heading": Spec("小标题字体", "黑体", max_len=40),
     "font_number": Spec("页码字体", "宋体", max_len=40),
 }
+
+
+# kept on this PC (system/desk.py), never in the shared database
+DESK_KEYS = frozenset({"operator_name"})
+
+
+def _desk_operator() -> str:
+    """The operator named at this desk, or the name older versions stored in an SQLite
+    register ('' if neither): never one from the shared server."""
+    named = desk.operator()
+    if named or is_server():
+        return named
+    row = Setting.get_or_none(Setting.key == "operator_name")
+    return row.value.strip() if row is not None else ""
 
 
 def _convert(key: str, value) -> object:
@@ -56,6 +77,8 @@ def _convert(key: str, value) -> object:
 
 def get(key: str):
     spec = SPECS[key]
+    if key in DESK_KEYS:
+        return _desk_operator()
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
         return spec.default
@@ -66,7 +89,10 @@ def all_settings() -> dict[str, object]:
     stored = {row.key: row.value for row in Setting.select()}
     out = {}
     for key, spec in SPECS.items():
-        if key in stored:
+        if key in DESK_KEYS:
+            named = desk.operator()
+            out[key] = named if named or is_server() else stored.get(key, "").strip()
+        elif key in stored:
             out[key] = int(stored[key]) if spec.kind == "int" else stored[key]
         else:
             out[key] = spec.default
@@ -79,6 +105,15 @@ def update(values: dict[str, object]) -> dict[str, object]:
     if unknown:
         raise ValidationError(unknown[0], f"没有名为“{unknown[0]}”的设置项。")
     converted = {key: _convert(key, value) for key, value in values.items()}
+    if "operator_name" in converted:  # this PC's: no transaction, no history
+        name = converted.pop("operator_name")
+        if name != get("operator_name"):
+            desk.set_operator(name)
+            if not is_server():  # an older version's name in the file: now this desk's
+                with write_transaction():
+                    Setting.delete().where(Setting.key == "operator_name").execute()
+    if not converted:
+        return all_settings()
     with write_transaction():
         current = all_settings()
         for key, value in converted.items():

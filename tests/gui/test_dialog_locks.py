@@ -165,9 +165,10 @@ def test_an_export_or_a_read_refuses_the_live_database(office, tmp_path):
     assert office.stat().st_size == before and lock_alive(office) is True
 
 
-def test_an_urge_waits_for_a_long_import_with_a_visible_line(qtbot, window, db, monkeypatch):
-    """Another writer holds the database (an import in the wizard, a backup): the urge
-    waits, the status bar says so and the window keeps painting, then the urge is saved."""
+def test_an_urge_waits_for_a_long_import_with_a_visible_line(qtbot, window, db, backend, monkeypatch):
+    """Another writer holds the database (an import in the wizard, a backup; on the server,
+    another desk changing the same item): the urge waits, the status bar says so and the
+    window keeps painting, then the urge is saved."""
     import threading
 
     from duban_desktop.db import connection, current_path
@@ -176,16 +177,28 @@ def test_an_urge_waits_for_a_long_import_with_a_visible_line(qtbot, window, db, 
     from ..factories import item as make_item
 
     item = make_item()
-    other = sqlite3.connect(current_path(), isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
+    if backend == "sqlite":
+        other = sqlite3.connect(current_path(), isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        finish = lambda: other.execute("COMMIT")  # noqa: E731
+    else:  # another desk has the item locked in the middle of its own step
+        import psycopg2
+
+        other = psycopg2.connect(dbname=db.database, **{k: v for k, v in db.connect_params.items()
+                                                        if k != "application_name"})
+        other.cursor().execute("SELECT id FROM supervision_item WHERE id = %s FOR UPDATE", (item.id,))
+        finish = other.commit
     shown = []
     window.statusBar().messageChanged.connect(shown.append)
-    threading.Timer(1.5, lambda: other.execute("COMMIT")).start()
+    timer = threading.Timer(1.5, finish)
+    timer.start()
     connection.set_busy_waiter(window.show_waiting)
     try:
         supervision.urge(item.id, method="phone", content="等导入结束")
     finally:
         connection.set_busy_waiter(None)
+        timer.cancel()
+        timer.join()
         other.close()
     assert any(text.startswith("正在等待另一项操作") for text in shown), shown
     assert window.statusBar().currentMessage() == ""

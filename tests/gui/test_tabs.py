@@ -195,9 +195,11 @@ def test_the_start_reads_the_status_counts_ahead(qtbot, office, window):
     assert again.count_status.text() == "督办事项 4 件，在办 4 件，其中已逾期 1 件；在办协调事项 1 件"
 
 
-def test_settings_survive_a_restart(qtbot, db, tmp_path):
+def test_settings_survive_a_restart(qtbot, db, db_target):
     from duban_desktop.db import close_database, open_database
+    from duban_desktop.db.models import Setting
     from duban_desktop.domain import settings
+    from duban_desktop.system import desk
     from duban_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog()
@@ -205,12 +207,38 @@ def test_settings_survive_a_restart(qtbot, db, tmp_path):
     dialog.fields["office_name"].clear()
     type_into(qtbot, dialog.fields["office_name"], "青山县人民政府办公室")
     dialog.fields["due_soon_days"].setValue(5)
+    type_into(qtbot, dialog.fields["operator_name"], "林晓")
     dialog.save()
     assert dialog.result() == QDialog.Accepted
     close_database()
-    open_database(tmp_path / "office.sqlite")
+    open_database(db_target)
     assert settings.get("office_name") == "青山县人民政府办公室"
     assert settings.get("due_soon_days") == 5
+    # the operator is this PC's: kept on the desk, never in the shared database
+    assert settings.get("operator_name") == "林晓" and desk.operator() == "林晓"
+    assert not Setting.select().where(Setting.key == "operator_name").exists()
+
+
+def test_the_operator_is_this_desks_and_an_old_files_name_is_still_read(qtbot, db, backend):
+    from duban_desktop.db.models import Setting
+    from duban_desktop.domain import history, settings
+    from duban_desktop.system import desk
+    from duban_desktop.ui.dialogs.settings_dialog import SettingsDialog
+
+    Setting.insert(key="operator_name", value="旧版本的名字").execute()  # as an older version stored it
+    if backend == "sqlite":  # one file, one desk: the old name still names it
+        assert settings.get("operator_name") == "旧版本的名字" == history.current_operator()
+    else:  # the shared server's name is nobody's
+        assert settings.get("operator_name") == ""
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QLabel
+
+    assert any(label.text() == "操作员姓名（本机）:" for label in dialog.findChildren(QLabel))
+    dialog.fields["operator_name"].clear()
+    type_into(qtbot, dialog.fields["operator_name"], "周敏")
+    dialog.save()
+    assert desk.operator() == "周敏" == history.current_operator() == settings.get("operator_name")
 
 
 def test_bad_setting_is_shown_beside_the_field(qtbot, db):
@@ -277,6 +305,7 @@ def test_alert_model_passes_qtmodeltester(qtmodeltester, office):
     qtmodeltester.check(model, force_py=True)
 
 
+@pytest.mark.sqlite_only  # the file's backups (a server's: db/server_backup.py)
 def test_restore_from_backup_in_the_window(qtbot, office, window, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 

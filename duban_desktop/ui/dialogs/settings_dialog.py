@@ -36,7 +36,7 @@ GROUPS = {
 }
 HINTS = {
     "office_name": "印在每张表单和台账上,如:青山县人民政府办公室",
-    "operator_name": "记入修改记录;不填则用电脑的登录名",
+    "operator_name": "只保存在这台电脑上（每台电脑各填自己的），记入在这台电脑上做的修改；不填则用电脑的登录名",
     "number_pattern": "{prefix} 字头、{year} 年份、{seq} 序号,如 {prefix}〔{year}〕{seq}号",
     "due_soon_days": "距完成时限不超过这么多个工作日时标黄提醒",
     "review_wait_days": "办理结果报送后超过这么多个工作日未审理时提醒",

@@ -59,7 +59,7 @@ class WelcomeDialog(FormDialog):
         self.add("office_name", "办公室名称", LineEdit(placeholder="如:青山县人民政府办公室"),
                  hint="印在每张表单和台账上")
         self.add("operator_name", "您的姓名", LineEdit(placeholder="如:林晓"),
-                 hint="记入修改记录;不填则用电脑的登录名")
+                 hint="只保存在这台电脑上，记入在这台电脑上做的修改；不填则用电脑的登录名")
         load = CheckBox("放入示例数据,先试用一下")
         self.add("demo", "示例数据", load, hint=(
             "一个县政府办公室的督办事项和协调事项,写入当前数据库,只适合试用。"
