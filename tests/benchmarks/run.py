@@ -33,6 +33,8 @@ the runs made side by side):
   import_memory  peak memory of importing (bench_import_memory.py, when present)
   backup    the daily backup of the big database, and a first start of the day
   big       the start (as above) on the --big database; goal: under 5 s
+  server    the start, the search and the steps on a PostgreSQL server of its own through
+            a 2 ms link, beside SQLite (bench_server.py; skipped without PostgreSQL)
 
 Not part of the test run (pytest collects test_*.py only). Needs Linux or macOS (peak
 memory from /proc or getrusage). Results are printed and written (Markdown and JSON) to
@@ -63,10 +65,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PACKAGE = ROOT / "duban_desktop"
 SECTIONS = ["start", "search", "sort", "alerts", "export", "notices", "memory", "import", "exports",
-            "import_memory", "backup", "big"]
+            "import_memory", "backup", "big", "server"]
 # sections measured by a module of their own that returns its table rows ("rows": each a
 # dict of measure, baseline, result, goal, met), from ``measure(db, folder, data_dir, args)``
-ROW_MODULES = {"exports": "bench_exports", "import_memory": "bench_import_memory"}
+ROW_MODULES = {"exports": "bench_exports", "import_memory": "bench_import_memory", "server": "bench_server"}
 # what the sample database is made by: a change here makes a new one
 GENERATOR = ["domain/demo.py", "db/bulk.py", "db/search.py", "db/models.py", "db/migrations.py"]
 
@@ -566,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         ("import", lambda: measure_import(work, args.rows, max(1, min(args.repeat, 3)))),
         ("exports", lambda: measure_rows("exports", db, work, data_dir, args)),
         ("import_memory", lambda: measure_rows("import_memory", db, work, data_dir, args)),
+        ("server", lambda: measure_rows("server", db, work, data_dir, args)),
     ]
     for name, step in steps:
         wanted = name in args.sections or (name == "window" and ({"search", "sort"} & set(args.sections)))
