@@ -1,8 +1,13 @@
-"""Fast bulk inserts: one prepared INSERT, many parameter rows (sample data, imports).
+"""Fast bulk inserts: one prepared INSERT, many parameter rows (sample data, imports, the
+copy of a register onto the server).
 
 peewee's insert_many builds SQL text for every row, which costs most of the time at
-100,000 rows; here the statement is generated once and the rows go through the DB-API
-``executemany``. Missing keys take the field's default, like Model.create would.
+100,000 rows; here the statement is generated once. On SQLite the rows go through the
+DB-API ``executemany``; on PostgreSQL ``executemany`` would be one round trip per row, so
+the rows go as multi-row VALUES lists of PAGE rows each (psycopg2's ``execute_values``).
+Missing keys take the field's default, like Model.create would. Rows stored with their
+ids given move the table's id sequence past them on PostgreSQL (``server.reset_sequences``),
+so that the next registration gets a new id.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from collections.abc import Iterable
 import peewee as pw
 
 from .models import database
+
+PAGE = 1000  # rows in one statement on PostgreSQL
 
 
 def bulk_insert(model, rows: Iterable[dict], chunk: int = 5000) -> int:
@@ -29,17 +36,44 @@ def bulk_insert(model, rows: Iterable[dict], chunk: int = 5000) -> int:
     for field in fields:
         default = field.default
         defaults[field.name] = default() if callable(default) else default
-    sql, _ = model.insert({field: None for field in fields}).sql()
     # db_value() per value costs more than the insert itself: call it only for values
     # the driver cannot take as they are (None, text and numbers for text and number
     # columns pass straight through; dates, times, flags go through the field)
     pairs = [(field.name, _converter(field)) for field in fields]
+    db = database.obj
+    if isinstance(db, pw.PostgresqlDatabase):
+        insert_values(db, model._meta.table_name, [f.column_name for f in fields],
+                      ([convert(row.get(name, defaults[name])) for name, convert in pairs] for row in rows))
+        if primary is not None and primary.name in keys:
+            from .server import reset_sequences
+
+            reset_sequences(db, [model])
+        return len(rows)
+    sql, _ = model.insert({field: None for field in fields}).sql()
     cursor = database.cursor()
     for start in range(0, len(rows), chunk):
         params = [[convert(row.get(name, defaults[name])) for name, convert in pairs]
                   for row in rows[start:start + chunk]]
         cursor.executemany(sql, params)
     return len(rows)
+
+
+def insert_values(db: pw.PostgresqlDatabase, table: str, columns: list[str], rows: Iterable) -> None:
+    """Insert ``rows`` (sequences of driver values, in ``columns``' order) into ``table``
+    on PostgreSQL, PAGE rows a statement."""
+    from psycopg2.extras import execute_values
+
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table}" ({names}) VALUES %s'
+    cursor = db.cursor()
+    page: list = []
+    for row in rows:
+        page.append(row)
+        if len(page) >= PAGE:
+            execute_values(cursor, sql, page, page_size=PAGE)
+            page = []
+    if page:
+        execute_values(cursor, sql, page, page_size=PAGE)
 
 
 def _converter(field):

@@ -14,8 +14,23 @@ two trailing spaces make that true at the very end too): the index's own term li
 answers in milliseconds too. When a short word begins too many trigrams (a common
 character in a large register), it scans the narrow table instead.
 
-Other database servers get no such table; ``item_text_match`` then returns None and
-the caller searches the columns with LIKE.
+On PostgreSQL (the shared server) the same table is kept by PL/pgSQL triggers, one a
+statement (with transition tables: a bulk insert of a thousand rows costs one statement
+more, not a thousand). There the line is stored in lower case, and a word is looked for
+in lower case with LIKE (case-insensitive like SQLite's trigram index, without ILIKE's
+folding of every line it reads: three times faster where it scans). Words of three or
+more characters go through a GIN index of pg_trgm's trigrams. A shorter word has no
+trigram of its own: a GIN index of the line's characters (``string_to_array(text,
+NULL)``) finds the lines holding all of them, and LIKE checks those (a common character
+is scanned for instead: the planner knows from the index's statistics). pg_trgm is a
+trusted extension (PostgreSQL 13 and later): the database's owner creates it; where the
+server refuses, the search still finds every item, by scanning, and ``check`` names what
+the administrator must run. The trigrams of Chinese text need a UTF-8 locale of the
+database (C.UTF-8, zh_CN.UTF-8, ...); with the plain C locale the index finds nothing
+faster than a scan (but still finds everything).
+
+A database with no search table (another server) gets None from ``item_text_match``;
+the caller then searches the columns with LIKE.
 """
 
 from __future__ import annotations
@@ -110,6 +125,9 @@ def install(db: pw.Database) -> None:
     """(Re)create the triggers and the FTS index and refill them from the items; safe to
     run again (each trigger is dropped and made anew, so a changed definition replaces
     the old one)."""
+    if isinstance(db, pw.PostgresqlDatabase):
+        install_server(db)
+        return
     if not isinstance(db, pw.SqliteDatabase):
         return
     drop_triggers(db)
@@ -135,6 +153,11 @@ def suspended(db: pw.Database):
     """For bulk loads into an empty register (sample data): no per-row trigger work;
     the search table and its index are filled once at the end. Use inside the load's
     transaction."""
+    if isinstance(db, pw.PostgresqlDatabase):
+        drop_server_triggers(db)
+        yield
+        install_server(db)
+        return
     if not isinstance(db, pw.SqliteDatabase):
         yield
         return
@@ -203,6 +226,8 @@ def item_text_match(word: str) -> pw.Expression | None:
     """Items whose searchable text (units included) contains ``word``; None where there
     is no search table."""
     db = database.obj
+    if isinstance(db, pw.PostgresqlDatabase) and _has_table(db, "item_search"):
+        return _server_match(word)
     if not isinstance(db, pw.SqliteDatabase) or not _has_table(db, "item_search"):
         return None
     fts = _has_table(db, "item_fts")
@@ -220,3 +245,169 @@ def item_text_match(word: str) -> pw.Expression | None:
     # a scan of the narrow table, expected to find many
     scanned = ItemSearch.select(ItemSearch.id).where(ItemSearch.text.contains(word))
     return (SupervisionItem.id + 0).in_(scanned)
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+# the line of the item row ``{t}`` (the same text as SEARCH_TEXT: string_agg for group_concat)
+SERVER_TEXT = ("lower(coalesce({t}.number, '') || ' ' || {t}.title || ' ' || {t}.leader_instruction || ' ' "
+               "|| {t}.instructing_leader || ' ' || {t}.responsible_person || ' ' "
+               "|| coalesce((SELECT u.name FROM unit u WHERE u.id = {t}.lead_unit_id), '') "
+               "|| coalesce((SELECT ' ' || string_agg(u.name, ' ' ORDER BY a.id) FROM assisting_unit a "
+               "JOIN unit u ON u.id = a.unit_id WHERE a.item_id = {t}.id), '') || '  ')")
+# the lines of the items whose ids ``{ids}`` selects, made anew (an item gone has none)
+_RELINE = ("UPDATE item_search s SET text = l.text FROM (SELECT i.id, " + SERVER_TEXT.format(t="i")
+           + " AS text FROM supervision_item i WHERE i.id IN ({ids})) l WHERE s.id = l.id")
+_SERVER_CHANGED = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in WATCHED.split(", "))
+
+# function name -> (its body, the trigger that calls it: name, table, when)
+SERVER_FUNCTIONS = {
+    "duban_search_item_added": (
+        "INSERT INTO item_search (id, text) SELECT n.id, " + SERVER_TEXT.format(t="n")
+        + " FROM new_rows n ON CONFLICT (id) DO UPDATE SET text = excluded.text",
+        ("item_search_ai", "supervision_item", "AFTER INSERT ON supervision_item "
+         "REFERENCING NEW TABLE AS new_rows")),
+    "duban_search_item_changed": (
+        _RELINE.format(ids=f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {_SERVER_CHANGED}"),
+        ("item_search_au", "supervision_item", "AFTER UPDATE ON supervision_item "
+         "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows")),
+    "duban_search_item_gone": (
+        "DELETE FROM item_search WHERE id IN (SELECT o.id FROM old_rows o)",
+        ("item_search_ad", "supervision_item", "AFTER DELETE ON supervision_item "
+         "REFERENCING OLD TABLE AS old_rows")),
+    "duban_search_assisting_added": (
+        _RELINE.format(ids="SELECT n.item_id FROM new_rows n"),
+        ("item_search_assisting_ai", "assisting_unit", "AFTER INSERT ON assisting_unit "
+         "REFERENCING NEW TABLE AS new_rows")),
+    "duban_search_assisting_gone": (
+        _RELINE.format(ids="SELECT o.item_id FROM old_rows o"),
+        ("item_search_assisting_ad", "assisting_unit", "AFTER DELETE ON assisting_unit "
+         "REFERENCING OLD TABLE AS old_rows")),
+    "duban_search_assisting_changed": (
+        _RELINE.format(ids="SELECT o.item_id FROM old_rows o UNION SELECT n.item_id FROM new_rows n"),
+        ("item_search_assisting_au", "assisting_unit", "AFTER UPDATE ON assisting_unit "
+         "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows")),
+    "duban_search_unit_renamed": (
+        _RELINE.format(ids="SELECT i.id FROM supervision_item i WHERE i.lead_unit_id IN (SELECT c.id FROM changed c) "
+                           "UNION SELECT a.item_id FROM assisting_unit a WHERE a.unit_id IN (SELECT c.id FROM changed c)")
+        .replace("UPDATE item_search", "WITH changed AS (SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+                 "WHERE o.name IS DISTINCT FROM n.name) UPDATE item_search", 1),
+        ("item_search_unit_au", "unit", "AFTER UPDATE ON unit REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows")),
+}
+TRIGRAM_INDEX = "item_search_text_trgm"
+CHARS_INDEX = "item_search_text_chars"
+_CHARS = "string_to_array(text, NULL)"
+EXTENSION_HINT = "CREATE EXTENSION pg_trgm;"
+
+
+def _function_sql(name: str, body: str) -> str:
+    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {body}; RETURN NULL; END $$")
+
+
+def server_function_source(body: str) -> str:
+    """A function's source as the server keeps it (pg_proc.prosrc)."""
+    return f" BEGIN {body}; RETURN NULL; END "
+
+
+def drop_server_triggers(db: pw.Database) -> None:
+    for _body, (trigger, table, _when) in SERVER_FUNCTIONS.values():
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+
+
+def trigram_available(db: pw.Database) -> bool:
+    """Whether pg_trgm is there, creating it if it is not (in a savepoint: a refusal
+    leaves the transaction usable)."""
+    if db.execute_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone():
+        return True
+    try:
+        with db.atomic():
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except pw.DatabaseError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "cannot create pg_trgm (search scans instead; an administrator must run %s): %s",
+            EXTENSION_HINT, exc)
+        return False
+    return True
+
+
+def install_server(db: pw.Database) -> None:
+    """The search table's functions and triggers on PostgreSQL, its trigram index, and
+    its lines refilled from the items (the index is made after the refill: one build
+    instead of 100,000 insertions)."""
+    drop_server_triggers(db)
+    for name, (body, (trigger, _table, when)) in SERVER_FUNCTIONS.items():
+        db.execute_sql(_function_sql(name, body))
+        db.execute_sql(f"CREATE TRIGGER {trigger} {when} FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
+    trigram = trigram_available(db)
+    db.execute_sql(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+    db.execute_sql("DELETE FROM item_search")
+    db.execute_sql(f"INSERT INTO item_search (id, text) SELECT i.id, {SERVER_TEXT.format(t='i')} "
+                   "FROM supervision_item i")
+    db.execute_sql(f"DROP INDEX IF EXISTS {CHARS_INDEX}")
+    if trigram:
+        db.execute_sql(f"CREATE INDEX {TRIGRAM_INDEX} ON item_search USING gin (text gin_trgm_ops)")
+    db.execute_sql(f"CREATE INDEX {CHARS_INDEX} ON item_search USING gin (({_CHARS}))")
+    db.execute_sql("ANALYZE item_search")  # (after the indexes: their expressions' statistics too)
+    db.__dict__.pop("_duban_tables", None)
+
+
+def server_problems(db: pw.Database) -> list[str]:
+    """What is missing, disabled or altered of the search's machinery on the server, in
+    Chinese (``check``)."""
+    problems = []
+    rows = db.execute_sql("SELECT t.tgname, t.tgenabled, p.proname, p.prosrc FROM pg_trigger t "
+                          "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal").fetchall()
+    present = {name: (enabled, function, source) for name, enabled, function, source in rows}
+    for function, (body, (trigger, _table, _when)) in SERVER_FUNCTIONS.items():
+        label = f"“{TRIGGER_LABELS[trigger]}”（{trigger}）"
+        if trigger not in present:
+            problems.append(f"缺少触发器{label}")
+            continue
+        enabled, called, source = present[trigger]
+        if enabled == "D":
+            problems.append(f"触发器{label}被停用了")
+        elif called != function or source != server_function_source(body):
+            problems.append(f"触发器{label}的定义被改动过")
+    indexes = {r[0] for r in db.execute_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'item_search'")}
+    if CHARS_INDEX not in indexes:
+        problems.append(f"缺少搜索的单字索引（{CHARS_INDEX}），重新打开程序会重建它")
+    if TRIGRAM_INDEX not in indexes:
+        problems.append("搜索的三元组索引（pg_trgm）不存在，搜索仍能找到所有事项，但在大的台账中较慢。"
+                        f"请数据库管理员在这个数据库中执行“{EXTENSION_HINT}”，然后重新打开程序")
+    return problems
+
+
+def _like_pattern(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _server_match(word: str) -> pw.Expression:
+    """On PostgreSQL: the trigram index for words of three or more characters, the
+    characters' index for shorter ones, unless the planner expects more than one line in
+    three to hold them (a common character): then a scan, where LIKE alone is cheaper
+    than splitting every line into its characters; LIKE decides."""
+    pattern = _like_pattern(word)
+    db = database.obj
+    if len(word) >= 3 or _expected_share(db, word) > 1 / 3:
+        matched = pw.SQL("(SELECT s.id FROM item_search s WHERE s.text LIKE lower(%s))", [pattern])
+    else:
+        matched = pw.SQL("(SELECT s.id FROM item_search s WHERE string_to_array(s.text, NULL) @> "
+                         "string_to_array(lower(%s), NULL) AND s.text LIKE lower(%s))", [word, pattern])
+    return SupervisionItem.id.in_(matched)
+
+
+def _expected_share(db: pw.Database, word: str) -> float:
+    """The share of the lines the planner expects to hold the characters of ``word``
+    (from the characters' index's statistics)."""
+    import json
+
+    plan = db.execute_sql("EXPLAIN (FORMAT JSON) SELECT 1 FROM item_search s WHERE string_to_array(s.text, NULL) "
+                          "@> string_to_array(lower(%s), NULL)", (word,)).fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    rows = plan[0]["Plan"]["Plan Rows"]
+    total = db.execute_sql("SELECT reltuples FROM pg_class WHERE relname = 'item_search'").fetchone()[0]
+    return rows / total if total and total > 0 else 1.0

@@ -103,7 +103,7 @@ def _searchable(made) -> str:
                      made.responsible_person, *units])
 
 
-def test_short_words_through_the_index_or_a_scan_find_every_item_holding_them(db):
+def test_short_words_through_the_index_or_a_scan_find_every_item_holding_them(db, backend):
     from duban_desktop.db import search
 
     made = [item(title="老旧小区加装电梯", responsible_person="蒋建华"),
@@ -113,8 +113,9 @@ def test_short_words_through_the_index_or_a_scan_find_every_item_holding_them(db
     # starting with it is scanned for, every other short word goes through the index
     crowded = "，".join(f"县{chr(0x5000 + n)}{chr(0x5100 + n)}" for n in range(search.MAX_TERMS + 6))
     made.append(item(title="县域经济发展", leader_instruction=crowded, responsible_person="周明"))
-    assert search._terms_beginning(db, "县") is None
-    assert search._terms_beginning(db, "华") is not None
+    if backend == "sqlite":  # (the server scans the narrow table for every short word)
+        assert search._terms_beginning(db, "县") is None
+        assert search._terms_beginning(db, "华") is not None
     words = ["华", "建华", "兰", "伟", "安", "安全", "县", "县水", "局", "电梯", "1", "10", "%", "催",
              "2026", "无", "周"]
     texts = {m.id: _searchable(m) for m in made}
