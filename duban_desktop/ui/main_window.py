@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .. import APP_NAME, __version__
+from ..db import changes, database
+from ..db.connection import describe_open, is_server
+from ..db.server import strip_password
 from ..domain import ledger, settings
 from ..domain.alerts import calendar_notice
 from ..system.paths import data_dir
@@ -25,7 +30,13 @@ from .startup.preload import COUNTS_KEY, answer_once, status_counts
 if TYPE_CHECKING:
     from .lists.cases_tab import CasesTab
 
+log = logging.getLogger(__name__)
+
 OVERDUE_LEVELS = ("overdue", "reply_overdue", "coordination_overdue")
+WATCH_MS = 1000  # how often the window looks for the other desks' changes
+RECONNECT_MS = 3000  # and, the server's connection lost, tries it again
+LOST_TEXT = "与数据库服务器的连接已断开，正在重新连接…"
+BACK_TEXT = "已重新连接"
 
 
 # Dialogs and pages that read Word or Excel files load on first use, not at start-up.
@@ -49,12 +60,21 @@ def _templates_page():
 
 
 class MainWindow(QMainWindow):
+    connection_changed = Signal(str)  # the server's connection: LOST_TEXT, then BACK_TEXT
+
     def __init__(self, db_label: str = "", read_only: bool = False, parent: QWidget | None = None,
                  preload=None):
         """``preload``: the first screen's data being read on a worker (ui/startup/preload.py);
-        the lists take it when they first load, after the window is built."""
+        the lists take it when they first load, after the window is built. ``db_label``:
+        how the database is named when it is not the open one's own description (a test's
+        name); a server is always named by describe_open(), never with a password."""
         super().__init__(parent)
-        self.db_label = db_label
+        self.db_label = strip_password(db_label)
+        self._refreshing = False
+        self._waiting = False
+        self.watcher: changes.Watcher | None = None
+        self._reconnecting = False
+        self._reconnect_job = None
         self.read_only = read_only
         # The register is loaded before the first paint (its model, below); its tab, like
         # the coordination list's, is built when it is first shown: before the first
@@ -74,7 +94,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.alerts.data_changed.connect(self.refresh_all)
+        self.alerts.data_changed.connect(lambda: self.refresh_all(done=self.alerts, everything=False))
         self.alerts.count_changed.connect(self._alert_count)
         self.alerts.open_item.connect(self.show_item)
         self.alerts.open_case.connect(self.show_case)
@@ -83,8 +103,12 @@ class MainWindow(QMainWindow):
         self.count_status = QLabel()
         self.calendar_status = QLabel()
         self.calendar_status.setObjectName("hint")
+        self.connection_status = QLabel()  # the server's connection, when it is lost
+        self.connection_status.setObjectName("notice")
+        self.connection_status.hide()
         self.statusBar().addWidget(self.db_status)
         self.statusBar().addWidget(self.count_status)
+        self.statusBar().addPermanentWidget(self.connection_status)
         self.statusBar().addPermanentWidget(self.calendar_status)
 
         self.extra_settings_pages = [_templates_page]
@@ -97,6 +121,10 @@ class MainWindow(QMainWindow):
         self._alert_count(len(self.alerts.alerts))
         self.tabs.setCurrentWidget(self.alerts if self.anything_overdue() else self.ledger)
         self.update_title()
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_MS)
+        self._watch_timer.timeout.connect(self.look_for_changes)
+        self.start_watching()
 
     # ---- tabs built when first shown
     @property
@@ -139,7 +167,7 @@ class MainWindow(QMainWindow):
     def _build_ledger(self) -> None:
         tab = self._ledger = LedgerTab(model=self.ledger_model, sort_now=False)  # sorting: finish_start
         tab.read_only = self.read_only
-        tab.data_changed.connect(self.refresh_all)
+        tab.data_changed.connect(lambda: self.refresh_all(done=tab, everything=False))
         tab.export_hooks["item"] = lambda item: _exports().item_form_buttons(self, item)
         tab.restore_state()
         self._put_tab(self._ledger_placeholder, tab)
@@ -149,7 +177,7 @@ class MainWindow(QMainWindow):
 
         cases = self._cases = CasesTab()
         cases.read_only = self.read_only
-        cases.data_changed.connect(self.refresh_all)
+        cases.data_changed.connect(lambda: self.refresh_all(done=cases, everything=False))
         cases.export_hooks["case"] = lambda case: _exports().case_form_buttons(self, case)
         cases.restore_state()
         cases.apply_filter()
@@ -203,6 +231,8 @@ class MainWindow(QMainWindow):
                                         writes=True)
         self.act_check = self._action("检查数据库", lambda: _db_actions().check_database(self),
                                       tip="检查数据库是否完好、数据是否符合规则")
+        self.act_server = self._action("连接数据库服务器…", lambda: _db_actions().connect_server(self),
+                                       tip="几台电脑共用一个台账：连接办公室的 PostgreSQL 数据库服务器")
         self.act_about = self._action("关于督办 Desktop", self.about)
         self.act_help = self._action("使用说明", self.help)
 
@@ -219,6 +249,8 @@ class MainWindow(QMainWindow):
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_backup)
         self.menu_file.addAction(self.act_restore)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_server)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_edit = bar.addMenu("编辑(&E)")
@@ -350,9 +382,17 @@ class MainWindow(QMainWindow):
             "“逾期提醒”列出已逾期、即将到期、催办反馈逾期、待审理超时和协调逾期的事项,可多选后一次催办;点分类标题行(如“已逾期”)选中该类全部事项。\n\n"
             "快捷键:Ctrl+N 新建,Ctrl+F 查找,Enter 办理下一步,Delete 撤销,F5 刷新,Ctrl+1/2/3 切换标签。"))
 
+    def database_label(self) -> str:
+        """The open database as the status bar and the About box name it: the file, or
+        the server's 用户@主机:端口/数据库 (never a password)."""
+        if is_server() or not self.db_label:
+            return describe_open() or self.db_label
+        return self.db_label
+
     def about(self) -> None:
         QMessageBox.about(self, "关于督办 Desktop", (
-            f"{APP_NAME} {__version__}\n办公室协调督查工作桌面程序\n\n数据库:{self.db_label}\n数据文件夹:{data_dir()}"))
+            f"{APP_NAME} {__version__}\n办公室协调督查工作桌面程序\n\n数据库：{self.database_label()}"
+            f"\n数据文件夹：{data_dir()}"))
 
     # ---- refreshing
     def anything_overdue(self) -> bool:
@@ -361,22 +401,47 @@ class MainWindow(QMainWindow):
     def _alert_count(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.alerts), f"逾期提醒 ({count})" if count else "逾期提醒")
 
-    def refresh_all(self) -> None:
-        self.ledger.reload_choices()
-        self.ledger.model.reload()
-        self.ledger.select_id(self.ledger.selected_id, scroll=False)
-        self.cases.model.reload()
-        self.cases.select_id(self.cases.selected_id, scroll=False)
-        self.alerts.refresh()
-        self.refresh_status()
+    def refresh_all(self, done: QWidget | None = None, *, everything: bool = True) -> None:
+        """Read again what the window shows, keeping each list's selection and scroll.
+        ``done``: the list (or the alerts) that has just read itself after its own step;
+        a list not on screen is read when it is next shown. ``everything``: the unit and
+        year choices and the settings' limits too (F5, another desk's change, the
+        settings); a step leaves those as they were."""
+        if self._refreshing:
+            return
+        self._refreshing = True
+        try:
+            if everything:
+                self.ledger_model.rules_stale = True
+                if self._cases is not None:
+                    self._cases.model.rules_stale = True
+                if self._ledger is not None:
+                    self._ledger.reload_choices()
+            if self._ledger is None:
+                self.ledger_model.reload()
+            elif done is not self._ledger:
+                self._ledger.refresh_keeping_view()
+            if self._cases is not None and done is not self._cases:
+                if everything or self._cases.isVisible():
+                    self._cases.refresh_keeping_view()
+                else:  # an item's step: the cases read again when their tab is shown
+                    self._cases.stale_list = True
+            if done is not self.alerts:
+                self.alerts.refresh(keep_selection=True)
+            self.refresh_status(calendar=everything)
+        finally:
+            self._refreshing = False
 
-    def refresh_status(self) -> None:
-        self.db_status.setText(f"数据库:{self.db_label}" + ("(只读)" if self.read_only else ""))
+    def refresh_status(self, calendar: bool = True) -> None:
+        """The status bar's database, counts and (``calendar``) the calendar's notice."""
+        self.db_status.setText(f"数据库：{self.database_label()}" + ("（只读）" if self.read_only else ""))
         items_all, items_open, cases_open = answer_once(self, COUNTS_KEY, status_counts)
         # overdue as 逾期提醒 counted it (domain/state.py), read from its heading: no query
         overdue = self.alerts.count("overdue")
         self.count_status.setText(f"督办事项 {items_all} 件，在办 {items_open} 件，其中已逾期 {overdue} 件；"
                                   f"在办协调事项 {cases_open} 件")
+        if not calendar:
+            return
         notice = calendar_notice()
         self.calendar_status.setText(notice.split("。")[0] + "。" if notice else "")
         self.calendar_status.setToolTip(notice)
@@ -404,7 +469,126 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.save_state()
+        self.stop_watching()
         super().closeEvent(event)
+
+    # ---- the other desks' changes (db/changes.py) and the server's connection
+    def start_watching(self) -> None:
+        """Look for changes saved by others (another desk, another program on this PC, a
+        worker of this one) once a second; on a server, listen for them."""
+        self.stop_watching()
+        if database.obj is None:
+            return
+        self.watcher = changes.Watcher(database.obj)
+        if self.watcher.server:
+            if not self.read_only:
+                # (db.connection's open installs them too; here for a server opened by
+                # an older open path, the check is one query)
+                try:
+                    changes.install(database.obj)
+                except Exception:  # noqa: BLE001 - without them only the refresh waits for F5
+                    log.warning("cannot install the change notifications", exc_info=True)
+            if not self.watcher.connect():
+                self.connection_lost()
+        self._watch_timer.start()
+
+    def stop_watching(self) -> None:
+        self._watch_timer.stop()
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
+
+    def _busy(self) -> bool:
+        """A step is under way (waiting for a lock, inside its transaction), or the
+        window is refreshing: not the moment to read."""
+        db = database.obj
+        return self._refreshing or self._waiting or db is None or db.in_transaction()
+
+    def look_for_changes(self) -> None:
+        watcher = self.watcher
+        if watcher is None or self._reconnecting or self._busy():
+            return
+        if watcher.db is not database.obj:  # another database was opened meanwhile
+            self.start_watching()
+            return
+        changed = watcher.poll()
+        if watcher.lost:
+            self.connection_lost()
+            return
+        if changed:
+            self.refresh_from_others()
+
+    def refresh_from_others(self) -> None:
+        from ..db.server import ConnectionLostError, ServerUnreachableError, classify_server
+
+        try:
+            self.refresh_all()
+            self.update_title()
+        except Exception as exc:  # noqa: BLE001 - a server gone away: reconnect, no traceback
+            found = classify_server(exc) if is_server() else None
+            if not isinstance(found, (ConnectionLostError, ServerUnreachableError)):
+                raise
+            self.connection_lost()
+
+    def _show_connection(self, text: str) -> None:
+        self.connection_status.setText(text)
+        self.connection_status.setVisible(bool(text))
+        if text:
+            self.connection_changed.emit(text)
+
+    def connection_lost(self) -> None:
+        """The server's connection broke (the watcher's, or a step's): say so, and try
+        it again every few seconds off the GUI thread. What was being saved when it broke
+        was rolled back by the server; the step's own message says so."""
+        if self._reconnecting or not is_server():
+            return
+        self._reconnecting = True
+        self._show_connection(LOST_TEXT)
+        self._try_reconnect()
+
+    def _try_reconnect(self) -> None:
+        from .tasks import run_in_background
+
+        watcher = self.watcher
+        if watcher is None or not self._reconnecting:
+            return
+        self._reconnect_job = run_in_background(
+            lambda _p: watcher.connect() and _server_answers(watcher.db), name="reconnect",
+            uses_database=False, owner=self, on_done=self._reconnect_answer,
+            on_error=lambda _m: self._reconnect_answer(False))
+
+    def _reconnect_answer(self, ok: bool) -> None:
+        if not self._reconnecting:
+            return
+        if ok and self._renew_connection():
+            self._reconnecting = False
+            self._show_connection(BACK_TEXT)
+            QTimer.singleShot(5000, lambda: self.connection_status.text() == BACK_TEXT
+                              and self._show_connection(""))
+            self.refresh_from_others()
+            return
+        QTimer.singleShot(RECONNECT_MS, self._try_reconnect)
+
+    def _renew_connection(self) -> bool:
+        """The GUI thread's connection made anew (the old one is dead): closed, the
+        pool's idle ones dropped, opened and asked once."""
+        db = database.obj
+        if db is None or db.in_transaction():
+            return False
+        with contextlib.suppress(Exception):
+            db.close()
+        close_idle = getattr(db, "close_idle", None)
+        if close_idle is not None:
+            with contextlib.suppress(Exception):
+                close_idle()
+        try:
+            db.connect(reuse_if_open=True)
+            db.execute_sql("SELECT 1")
+        except Exception:  # noqa: BLE001 - not back yet: the next try
+            with contextlib.suppress(Exception):
+                db.close()
+            return False
+        return True
 
     def show_waiting(self, seconds: float) -> None:
         """While a change waits for another writer (db.connection.set_busy_waiter): say so
@@ -413,11 +597,24 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QApplication
 
         if seconds < 0:
-            if getattr(self, "_waiting", False):
+            if self._waiting:
                 self._waiting = False
                 self.statusBar().clearMessage()
             return
         self._waiting = True
-        self.statusBar().showMessage(
-            f"正在等待另一项操作（如导入台账、备份）完成后保存……已等待 {seconds:.0f} 秒")
+        what = "另一台电脑正在修改同一记录" if is_server() else "如导入台账、备份"
+        self.statusBar().showMessage(f"正在等待另一项操作（{what}）完成后保存……已等待 {seconds:.0f} 秒")
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+
+def _server_answers(db) -> bool:
+    """On a worker: the server answers a connection of the pool's (the worker's own)."""
+    try:
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - not yet
+        return False
+    finally:
+        with contextlib.suppress(Exception):
+            db.close()

@@ -172,7 +172,11 @@ class AlertsTab(QWidget):
         if load:
             self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, keep_selection: bool = False) -> None:
+        """Compute the alerts again; ``keep_selection``: the alerts selected and the
+        scroll stay as they were (another desk's change, a refresh)."""
+        chosen = {(a.entity, a.id, a.level) for a in self.selected_alerts()} if keep_selection else set()
+        scroll = self.table.verticalScrollBar().value()
         self.alerts = answer_once(self, alerts_key(dt.date.today()), compute_alerts)
         notice = calendar_notice()
         self.notice.setText(f"注意：{notice}" if notice else "")
@@ -184,6 +188,13 @@ class AlertsTab(QWidget):
             counts.append(f"{LEVELS[level]} {count} 件")
             self.table.setSpan(head, 0, 1, len(AlertModel.HEADERS))
         self.summary.setText("；".join(counts) + "。双击一行查看事项；可多选后一次催办，点分类标题行选中该类全部事项。")
+        if chosen:
+            again = QItemSelection()
+            for row, entry in enumerate(self.model.rows):
+                if not isinstance(entry, str) and (entry.entity, entry.id, entry.level) in chosen:
+                    again.select(self.model.index(row, 0), self.model.index(row, len(AlertModel.HEADERS) - 1))
+            self.table.selectionModel().select(again, QItemSelectionModel.Select | QItemSelectionModel.Rows)
+            self.table.verticalScrollBar().setValue(min(scroll, self.table.verticalScrollBar().maximum()))
         self._selection_changed()
         self.count_changed.emit(len(self.alerts))
 

@@ -66,6 +66,8 @@ class ListTab(QWidget):
         self.read_only = False
         self.model = model
         self.selected_id: int | None = None
+        self.stale = False  # the detail drawn again when next shown
+        self.stale_list = False  # the list read again when next shown
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.SEARCH_HINT)
@@ -190,9 +192,43 @@ class ListTab(QWidget):
     def refresh(self) -> None:
         self.model.reload()
 
+    def refresh_keeping_view(self) -> None:
+        """Read the list again (another desk's change, F5) where the user is: the same
+        record selected, the list and the detail pane scrolled as they were. A list the
+        window has but does not show now draws its detail when it is next shown."""
+        bars = (self.table.verticalScrollBar(), self.table.horizontalScrollBar(),
+                self.detail.verticalScrollBar())
+        where = [bar.value() for bar in bars]
+        self.stale_list = False
+        self.model.reload()  # loaded -> _after_load: the selection and the detail, once
+        for bar, value in zip(bars, where, strict=True):
+            bar.setValue(min(value, bar.maximum()))
+
+    def _on_screen(self) -> bool:
+        """Shown, or not in a shown window (a tab built on its own draws at once)."""
+        return self.isVisible() or not self.window().isVisible()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.stale_list:  # changed while another tab was shown
+            self.stale_list = False
+            self.refresh_keeping_view()
+        elif self.stale:  # the detail was left undrawn while another tab was shown
+            self.stale = False
+            self.select_id(self.selected_id, scroll=False)
+
     def _after_load(self) -> None:
         self.count_label.setText(self.count_text())
-        self.select_id(self.selected_id, scroll=False)
+        if self._on_screen():
+            self.stale = False
+            self.select_id(self.selected_id, scroll=False)
+            return
+        self.stale = True  # the selection kept; the detail drawn when shown
+        row = self.model.row_of(self.selected_id) if self.selected_id is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.table.clearSelection()
 
     def select_id(self, record_id: int | None, scroll: bool = True) -> bool:
         row = self.model.row_of(record_id) if record_id is not None else -1
@@ -247,11 +283,16 @@ class ListTab(QWidget):
         return []
 
     def after_step(self, record_id: int | None = None) -> None:
-        """Re-query (a step may change sort position or filter match) and keep selection."""
+        """Re-query (a step may change sort position or filter match) and keep selection:
+        the ids once, the detail drawn once (by the load), the row scrolled to; then the
+        window refreshes the rest (``data_changed``), this list excepted."""
         if record_id is not None:
             self.selected_id = record_id
+        self.stale = False
         self.model.reload()
-        self.select_id(self.selected_id)
+        row = self.model.row_of(self.selected_id) if self.selected_id is not None else -1
+        if row >= 0:
+            self.table.scrollTo(self.model.index(row, 0))
         self.data_changed.emit()
 
     # ---- window state

@@ -213,6 +213,17 @@ class LazyTableModel(QAbstractTableModel):
         return keys.index(sort) if sort in keys else self.DEFAULT_SORT[0]
 
 
+def _fresh_rules(model) -> states.Rules:
+    """The model's rules (the day, the calendar, the settings' limits), read again only on
+    a new day or when the window says the settings may have changed (``rules_stale``): a
+    step's refresh then reads only the list and the detail."""
+    today = dt.date.today()
+    if model.rules is None or model.rules_stale or model.rules.today != today:
+        model.rules_stale = False
+        return states.rules(today)
+    return model.rules
+
+
 class ItemTableModel(LazyTableModel):
     """督查台账: number, title, source, lead unit, person, deadline, days, urges, state."""
 
@@ -228,13 +239,14 @@ class ItemTableModel(LazyTableModel):
         super().__init__(parent)
         self.filter = ledger.ItemFilter()
         self.rules: states.Rules | None = None
+        self.rules_stale = False
 
     def set_filter(self, f: ledger.ItemFilter, background: bool = False) -> None:
         self.filter = f
         self.reload(background)
 
     def reload(self, background: bool = False) -> None:
-        self.rules = states.rules(dt.date.today())  # the day, calendar and limits of this load
+        self.rules = _fresh_rules(self)  # the day, calendar and limits of this load
         super().reload(background)
 
     def query_ids(self, sort, descending):
@@ -284,9 +296,10 @@ class CaseTableModel(LazyTableModel):
         super().__init__(parent)
         self.filter = case_list.CaseFilter()
         self.rules: states.Rules | None = None
+        self.rules_stale = False
 
     def reload(self, background: bool = False) -> None:
-        self.rules = states.rules(dt.date.today())
+        self.rules = _fresh_rules(self)
         super().reload(background)
 
     def set_filter(self, f: case_list.CaseFilter, background: bool = False) -> None:
