@@ -76,6 +76,8 @@ class Watcher:
     Call it on the thread whose connection is the window's (the GUI thread)."""
 
     def __init__(self, db: pw.Database):
+        """Then ``connect()``: on a server it opens the listening connection; on SQLite it
+        notes the change counter, so that what others save from then on is news."""
         self.db = db
         self.server = isinstance(db, pw.PostgresqlDatabase)
         self.lost = False  # the server's connection broke; connect() makes it anew
@@ -108,6 +110,7 @@ class Watcher:
         network at most the connect timeout: off the GUI thread when the server may be
         gone."""
         if not self.server:
+            self._poll_sqlite()  # the change counter as it is now: later changes are news
             return True
         import psycopg2
 

@@ -490,6 +490,8 @@ class MainWindow(QMainWindow):
                     log.warning("cannot install the change notifications", exc_info=True)
             if not self.watcher.connect():
                 self.connection_lost()
+        else:
+            self.watcher.connect()
         self._watch_timer.start()
 
     def stop_watching(self) -> None:
@@ -563,11 +565,14 @@ class MainWindow(QMainWindow):
         if ok and self._renew_connection():
             self._reconnecting = False
             self._show_connection(BACK_TEXT)
-            QTimer.singleShot(5000, lambda: self.connection_status.text() == BACK_TEXT
-                              and self._show_connection(""))
+            QTimer.singleShot(5000, self, self._clear_back_text)  # (dropped with the window)
             self.refresh_from_others()
             return
-        QTimer.singleShot(RECONNECT_MS, self._try_reconnect)
+        QTimer.singleShot(RECONNECT_MS, self, self._try_reconnect)
+
+    def _clear_back_text(self) -> None:
+        if self.connection_status.text() == BACK_TEXT:
+            self._show_connection("")
 
     def _renew_connection(self) -> bool:
         """The GUI thread's connection made anew (the old one is dead): closed, the
