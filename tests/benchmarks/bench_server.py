@@ -212,6 +212,20 @@ def measure_steps(db: str, data_dir: Path, items: int) -> dict:
     raise RuntimeError(f"server_child steps failed ({proc.returncode}): {proc.stderr[-3000:]}")
 
 
+def attempt(results: dict, name: str, work) -> None:
+    """``results[name] = work()``; a failure is kept as its message (the other measures
+    still run, and the table says which one failed)."""
+    run.say(f"  {name}…")
+    started = time.perf_counter()
+    try:
+        results[name] = work()
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
+        results.setdefault("failed", {})[name] = str(exc)[-1500:]
+        run.say(f"  {name} failed: {str(exc)[-600:]}")
+    else:
+        run.say(f"  {name} done in {time.perf_counter() - started:.0f} s")
+
+
 def measure(db: Path, folder: Path, data_dir: Path, args) -> dict | None:
     """run.py's ``server`` section: ``db`` is the SQLite sample (measured beside)."""
     bindir = pgserver.bin_dir()
@@ -237,17 +251,19 @@ def measure(db: Path, folder: Path, data_dir: Path, args) -> dict | None:
             url = proxied(direct, proxy.port)
             results["link"] = calibrate(proxy, cluster.url(), proxied(cluster.url(), proxy.port))
             run.say(f"  link: {results['link']['added_ms']:.2f} ms a round trip through the proxy")
-            run.say("  starts…")
-            results["start"] = measure_starts(url, db, data_dir, repeat)
-            run.say("  search…")
-            results["search"] = {"server": run.measure_window(url, data_dir, repeat),
-                                 "sqlite": run.measure_window(db, data_dir, repeat)}
-            run.say("  steps…")
-            before = proxy.connections
-            results["steps"] = {"server": measure_steps(url, data_dir, steps_items)}
-            results["steps"]["server"]["connections"] = proxy.connections - before
-        results["steps"]["direct"] = measure_steps(direct, data_dir, steps_items)
-        results["steps"]["sqlite"] = measure_steps(str(sqlite_copy), data_dir, steps_items)
+            attempt(results, "start", lambda: measure_starts(url, db, data_dir, repeat))
+            attempt(results, "search", lambda: {"server": run.measure_window(url, data_dir, repeat),
+                                                "sqlite": run.measure_window(db, data_dir, repeat)})
+
+            def steps() -> dict:
+                before = proxy.connections
+                found = {"server": measure_steps(url, data_dir, steps_items)}
+                found["server"]["connections"] = proxy.connections - before
+                found["direct"] = measure_steps(direct, data_dir, steps_items)
+                found["sqlite"] = measure_steps(str(sqlite_copy), data_dir, steps_items)
+                return found
+
+            attempt(results, "steps", steps)
         sqlite_copy.unlink(missing_ok=True)
     finally:
         with contextlib.suppress(Exception):
@@ -271,11 +287,26 @@ def rows(r: dict, args) -> list[dict]:
         out.append({"measure": measure, "baseline": baseline, "result": result, "goal": goal, "met": met})
 
     link = f"{r['link']['added_ms']:.1f} ms a round trip"
+    for name, problem in r.get("failed", {}).items():
+        row(f"server: {name} failed: {problem.splitlines()[-1] if problem else '?'}", "—", "—", "—", False)
+    if "start" in r:
+        rows_start(r, args, row, link)
+    if "search" in r:
+        rows_search(r, row)
+    if "steps" in r:
+        rows_steps(r, row)
+    return out
+
+
+def rows_start(r: dict, args, row, link: str) -> None:
     s = r["start"]
     server, sqlite, bare = (run.median(x["seconds"] for x in s[k]) for k in ("server", "sqlite", "bare"))
     row(f"server ({link}): start to a usable window, register filled ({args.items:,} items)",
         f"SQLite {sqlite:.3f} s; bare window {bare:.3f} s",
         f"{server:.3f} s ({run._spread(s['server'])})", f"under {GOAL_START_S:.1f} s", server < GOAL_START_S)
+
+
+def rows_search(r: dict, row) -> None:
     for backend in ("server", "sqlite"):
         keys = r["search"][backend]["keystrokes"]
         r["search"][backend]["median_ms"] = run.median(k["ms"] for k in keys)
@@ -293,6 +324,9 @@ def rows(r: dict, args) -> list[dict]:
         if mine:
             row(f"  … a word of {label} (median)", f"SQLite {_ms(theirs)}", _ms(mine), f"under {GOAL_SEARCH_MS} ms",
                 run.median(mine) < GOAL_SEARCH_MS)
+
+
+def rows_steps(r: dict, row) -> None:
     steps = r["steps"]
     for step, label in STEP_LABELS.items():
         mine = [x for x in steps["server"]["steps"] if x["step"] == step]
@@ -311,7 +345,6 @@ def rows(r: dict, args) -> list[dict]:
             f"{run.median(x['after_statements'] for x in mine):.0f} more in the 0.3 s after)",
             f"SQLite {run.median(x['statements'] for x in sqlite_steps):.0f}", f"{n:.0f}",
             f"at most {GOAL_STATEMENTS}", n <= GOAL_STATEMENTS)
-    return out
 
 
 def table(rows_: list[dict]) -> str:

@@ -17,7 +17,8 @@ Each step is timed in three parts (dialog, domain step, refresh) and its SQL sta
 are counted, as peewee logs each one at DEBUG on the ``peewee`` logger, in the same
 parts. After each step the window is left alone for ``--after-ms`` (events processed),
 and what it queries then (a notification of the change, a poll) is counted apart.
-Prints one line ``RESULT {json}``.
+Prints one line ``RESULT {json}``. ``--sql`` keeps each step's statements; ``--profile FILE``
+writes pyinstrument's report of the steps (``pip install pyinstrument`` first).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def idle(app, ms: float) -> None:
         time.sleep(0.002)
 
 
-def measure_steps(db: str, items: int, after_ms: float, keep_sql: bool) -> None:
+def measure_steps(db: str, items: int, after_ms: float, keep_sql: bool, profile: str | None = None) -> None:
     from duban_desktop.domain import ledger
     from duban_desktop.ui.dialogs.form_dialog import FormDialog
 
@@ -106,16 +107,25 @@ def measure_steps(db: str, items: int, after_ms: float, keep_sql: bool) -> None:
     chosen = [i for i in reg.model.ids[:2000] if i in in_progress][:items]
     steps = []
     counter.keep = keep_sql
+    profiler = None
+    if profile:  # where a step's time goes (pyinstrument, when it is installed), the steps only
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
     for item_id in chosen:
         reg.select_id(item_id)
         settle(app)
         for step in STEPS:
             counter.sql.clear()
             marks.clear()
+            if profiler:
+                profiler.start()
             n0, t0 = counter.count, time.perf_counter()
             reg.run_step(step)
             settle(app)
             t1, n1 = time.perf_counter(), counter.count
+            if profiler:
+                profiler.stop()
             if "submitted" not in marks:
                 raise RuntimeError(f"the {step} dialog was never submitted (item {item_id})")
             idle(app, after_ms)
@@ -136,6 +146,9 @@ def measure_steps(db: str, items: int, after_ms: float, keep_sql: bool) -> None:
                 "after_statements": counter.count - n1,
                 **({"sql": list(counter.sql)} if keep_sql else {}),
             })
+    if profiler:
+        with open(profile, "w", encoding="utf-8") as out:
+            out.write(profiler.output_text(unicode=True, show_all=False))
     if not steps:
         raise RuntimeError("no item in progress among the register's first 2,000")
     result({"steps": steps, "window_open_s": opened_s, "rows": len(reg.model.ids),
@@ -149,9 +162,10 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=5)
     parser.add_argument("--after-ms", type=float, default=300)
     parser.add_argument("--sql", action="store_true", help="keep each step's statements in the result")
+    parser.add_argument("--profile", metavar="FILE", help="pyinstrument's report of the steps, written to FILE")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    measure_steps(args.db, args.items, args.after_ms, args.sql)
+    measure_steps(args.db, args.items, args.after_ms, args.sql, args.profile)
     sys.stdout.flush()
     os._exit(0)  # leave at once: Qt's teardown is not measured
 
