@@ -2,7 +2,8 @@
 
 As ``item_records`` for items: each function takes the case (a ``CoordinationCase`` or
 a ``writes.Row``), a writer and the step's values, already checked, and changes the
-case's fields, adds the step's record and its history rows. ``coordination`` checks
+case's fields, adds the step's record and its history rows, and tells the writer the
+case changed (``w.changed``: one more version). ``coordination`` checks
 and calls them; the sample data calls them directly. Nothing here validates.
 """
 
@@ -31,6 +32,7 @@ def screened(case, w, *, decision: str, reason: str, escalated_to: str, screened
     w.log("case", case, "screen", field="state", old=case.state, new=new_state,
           note=f"{SCREENING_DECISIONS[decision]}。{reason}".strip("。"), day=screened_on)
     case.state = new_state
+    w.changed(case)
 
 
 def verified(case, w, *, values: dict[str, str], means: str, methods: str, verified_on: dt.date) -> None:
@@ -41,6 +43,7 @@ def verified(case, w, *, values: dict[str, str], means: str, methods: str, verif
     w.log("case", case, "verify", field="state", old=case.state, new="consultation",
           note=values["plan"][:200], day=verified_on)
     case.state = "consultation"
+    w.changed(case)
 
 
 def consulted(case, w, *, held_on: dt.date, modes: dict[str, str], values: dict[str, str], agreed: bool,
@@ -50,6 +53,7 @@ def consulted(case, w, *, held_on: dt.date, modes: dict[str, str], values: dict[
                     recorded_by=w.operator, **modes, **values)
     w.log("case", case, "consult", field="sessions", old=sessions_before, new=sessions_before + 1,
           note=("达成一致。" if agreed else "") + values["outcome"][:200], day=held_on)
+    w.changed(case)
     return session
 
 
@@ -64,6 +68,7 @@ def resolved(case, w, *, decision: str, record_kind: str, signatories: str, reco
     w.log("case", case, "resolve", field="state", old=case.state, new="closed",
           note=f"{RECORD_KINDS[record_kind]}。{decision[:200]}", day=resolved_on)
     case.state = "closed"
+    w.changed(case)
     return made
 
 
@@ -82,8 +87,10 @@ def linked(case, w, *, item_number: str, title: str, day: dt.date | None = None)
 def archived(case, w, *, archived_on: dt.date) -> None:
     case.archived_on = archived_on
     w.log("case", case, "archive", field="archived_on", new=archived_on, day=archived_on)
+    w.changed(case)
 
 
 def voided(case, w, *, reason: str, voided_on: dt.date) -> None:
     w.log("case", case, "void", field="state", old=case.state, new="voided", note=reason, day=voided_on)
     case.state, case.void_reason, case.voided_on = "voided", reason, voided_on
+    w.changed(case)

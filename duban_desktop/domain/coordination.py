@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..db import write_transaction
+from ..db.connection import lock_row
 from ..db.models import CaseParty, CaseTask, ConsultationSession, CoordinationCase, SupervisionItem
-from . import case_records, history, numbering, supervision
+from . import case_records, history, numbering, stale_edit, supervision
 from .dates import format_cn, require_not_future, require_order, to_date
 from .errors import NotFound, StepNotAllowed, ValidationError
 from .text import clean, require_choice
@@ -28,7 +29,7 @@ from .vocab import (
     RELATION_SUBKINDS,
     SCREENING_DECISIONS,
 )
-from .writes import LiveWrites
+from .writes import LiveWrites, insert_unique, save_changes
 
 SERIES = "coordination"
 LONG = 20000
@@ -96,10 +97,32 @@ def _require(case: CoordinationCase, step: str) -> None:
     )
 
 
+def _missing(case_id: int) -> NotFound:
+    return NotFound(f"找不到协调事项(内部编号 {case_id}),它可能已被删除。")
+
+
 def get_case(case_id: int) -> CoordinationCase:
     case = CoordinationCase.get_or_none(CoordinationCase.id == case_id)
     if case is None:
-        raise NotFound(f"找不到协调事项(内部编号 {case_id}),它可能已被删除。")
+        raise _missing(case_id)
+    return case
+
+
+def _locked(case_id: int) -> CoordinationCase:
+    """The case read for a step, locked until the step's transaction ends (another desk's
+    step on it waits; this one works on the values as they are now)."""
+    case = lock_row(CoordinationCase.select().where(CoordinationCase.id == case_id))
+    if case is None:
+        raise _missing(case_id)
+    return case
+
+
+def case_for_edit(case_id: int) -> CoordinationCase:
+    """The case as the edit dialog opens it, with ``version`` and ``seen_history`` to pass
+    back to ``update_case``."""
+    case = stale_edit.for_edit(CoordinationCase, "case", case_id)
+    if case is None:
+        raise _missing(case_id)
     return case
 
 
@@ -124,8 +147,8 @@ def _not_future(field: str, label: str, day: dt.date, now: dt.date) -> None:
 
 
 def _touch(case: CoordinationCase) -> None:
-    case.updated_at = dt.datetime.now().replace(microsecond=0)
-    case.save()
+    """Store the fields the step changed, one more version, the server's time."""
+    save_changes(case)
 
 
 def parties(case: CoordinationCase):
@@ -143,8 +166,7 @@ def _parties(values: Iterable) -> list:
     return units
 
 
-def _set_parties(case: CoordinationCase, values: Iterable) -> list:
-    units = _parties(values)
+def _set_parties(case: CoordinationCase, units: list) -> list:
     CaseParty.delete().where(CaseParty.case == case).execute()
     for position, unit in enumerate(units):
         CaseParty.create(case=case, unit=unit, position=position)
@@ -181,21 +203,26 @@ def intake(*, title, source, requester, kind, requested_on=None, description="",
         number, seq = numbering.next_number(
             SERIES, requested_on.year,
             lambda n: CoordinationCase.select().where(CoordinationCase.number == n).exists())
-        case = CoordinationCase.create(
+        case = CoordinationCase(
             number=number, seq_year=requested_on.year, seq=seq, state="intake", title=title,
             description=description, source=source, requester=requester,
             requested_on=requested_on, kind=kind, relation_subkind=relation_subkind,
             deadline=limit, handler=handler, registrar=history.current_operator())
+        insert_unique(case.save, f"编号“{number}”刚刚被另一位操作员使用，编号不能重复。请再保存一次。")
         case_records.taken_in(case, LiveWrites(case.registrar), _parties(parties))
     return case
 
 
-def update_case(case_id: int, **values) -> CoordinationCase:
-    """Correct intake fields of an open case."""
+def update_case(case_id: int, *, expected_version: int | None = None, seen_history: int | None = None,
+                **values) -> CoordinationCase:
+    """Correct intake fields of an open case. ``expected_version`` and ``seen_history``
+    (from ``case_for_edit`` when the dialog opened): a case changed since is refused
+    (``StaleEdit``, saying who changed what), nothing stored."""
     texts = {"title": ("协调事项", 200, True), "description": ("事项内容", LONG, False),
              "requester": ("委托方", 100, True), "handler": ("经办人", 50, False)}
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
+        stale_edit.refuse_if_changed("case", case, expected_version, seen_history)
         _require(case, "edit")
         changes = {}
         for field, value in values.items():
@@ -209,9 +236,10 @@ def update_case(case_id: int, **values) -> CoordinationCase:
                               later_label="办结时限")
             elif field == "parties":
                 old = "、".join(u.name for u in parties(case))
-                new_units = _set_parties(case, value)
+                new_units = _parties(value)
                 new = "、".join(u.name for u in new_units)
                 if old != new:
+                    _set_parties(case, new_units)
                     changes["parties"] = (old, new)
                 continue
             else:
@@ -246,7 +274,7 @@ def screen(case_id: int, *, decision, reason="", escalated_to="", screened_on=No
     screened_on = _d(screened_on, "screened_on", "审理日期") if screened_on else now
     _not_future("screened_on", "审理日期", screened_on, now)
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "screen")
         require_order(case.requested_on, screened_on, field="screened_on",
                       earlier_label="受托日期", later_label="审理日期")
@@ -277,7 +305,7 @@ def approve_hard_means(case_id: int, *, approved_by, approved_on=None, note="",
     approved_on = _d(approved_on, "hard_approved_on", "批准日期") if approved_on else now
     _not_future("hard_approved_on", "批准日期", approved_on, now)
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "approve_hard")
         case.hard_approved_by, case.hard_approved_on, case.hard_approval_note = approved_by, approved_on, note
         history.record("case", case.id, "approve_hard", field="hard_approved_by", new=approved_by,
@@ -312,7 +340,7 @@ def verify(case_id: int, *, plan, background="", rules_consulted="", investigati
     verified_on = _d(verified_on, "verified_on", "核查日期") if verified_on else now
     _not_future("verified_on", "核查日期", verified_on, now)
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "verify")
         _check_means(case, means)
         require_order(case.screened_on, verified_on, field="verified_on",
@@ -327,7 +355,7 @@ def change_means(case_id: int, *, means) -> CoordinationCase:
     """Switch to hard means when soft coordination failed (needs the recorded approval)."""
     means = require_choice(means, MEANS, field="means", label="协调手段")
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "approve_hard")
         _check_means(case, means)
         if case.means != means:
@@ -358,7 +386,7 @@ def consult(case_id: int, *, held_on, modes: dict, outcome, participants="", pos
         "place": _t(place, "place", "地点", max_len=100, single=True),
     }
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "consult")
         require_order(case.verified_on, held_on, field="held_on", earlier_label="核查日期",
                       later_label="协商日期")
@@ -398,7 +426,7 @@ def resolve(case_id: int, *, decision, record_kind, tasks: Iterable[dict] = (),
             raise ValidationError("tasks", f"请填写{label}的承办单位。")
         cleaned_tasks.append((task["unit"], what, deadline, person))
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "resolve")
         if not case.sessions.exists():
             raise StepNotAllowed(
@@ -437,7 +465,7 @@ def create_item_from_task(task_id: int, *, now: dt.date | None = None) -> Superv
         task = CaseTask.get_or_none(CaseTask.id == task_id)
         if task is None:
             raise NotFound("找不到该决定事项。")
-        case = task.case
+        case = _locked(task.case_id)  # two desks making the same task's item: the second waits, then is refused
         _require(case, "create_item")
         existing = item_of_task(task)
         if existing is not None:
@@ -457,7 +485,7 @@ def archive(case_id: int, *, archived_on=None, now: dt.date | None = None) -> Co
     archived_on = _d(archived_on, "archived_on", "归档日期") if archived_on else now
     _not_future("archived_on", "归档日期", archived_on, now)
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "archive")
         if case.archived_on:
             raise StepNotAllowed(f"协调事项“{case.number}”已于{format_cn(case.archived_on)}归档。")
@@ -472,7 +500,7 @@ def void(case_id: int, *, reason, now: dt.date | None = None) -> CoordinationCas
     now = now or today()
     reason = _t(reason, "void_reason", "撤销理由", required=True)
     with write_transaction():
-        case = get_case(case_id)
+        case = _locked(case_id)
         _require(case, "void")
         case_records.voided(case, LiveWrites(), reason=reason, voided_on=now)
         _touch(case)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..system.cancel import Cancelled
 from ..system.errors import UserError
 
-__all__ = ["Cancelled", "DomainError", "NotFound", "StepNotAllowed", "ValidationError"]
+__all__ = ["Cancelled", "DomainError", "NotFound", "StaleEdit", "StepNotAllowed", "ValidationError"]
 
 
 class DomainError(UserError):
@@ -27,3 +27,12 @@ class StepNotAllowed(DomainError):
 
 class NotFound(DomainError):
     pass
+
+
+class StaleEdit(ValidationError):
+    """An edit begun on an older version of the record: another desk changed it since the
+    dialog opened. The message says who, when and what changed; nothing was stored. (A
+    ValidationError of no field: a form shows it above its fields and stays open.)"""
+
+    def __init__(self, message: str):
+        super().__init__("version", message)

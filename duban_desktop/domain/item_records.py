@@ -5,7 +5,8 @@ Each function takes the item (a ``SupervisionItem`` or a ``writes.Row``), a writ
 checked: it changes the item's fields, adds the step's record and its history rows.
 The steps in ``supervision`` check first and then call these; the importer and the
 sample data call them directly for records whose dates and order they know to be
-right. Nothing here validates or refuses.
+right. Nothing here validates or refuses, and nothing here stores the item itself: the
+step saves the fields changed here (``LiveWrites.save``), the importer stores its Rows.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ def approved(item, w, *, approved_by: str, approved_on: dt.date, note: str, dead
     item.number, item.seq_year, item.seq = number, year if seq is not None else None, seq
     w.log("item", item, "approve", field="number", new=number,
           note=f"{approved_by}批准立项。{note}".strip(), day=approved_on)
+    w.changed(item)
 
 
 def rejected(item, w, *, reason: str, day: dt.date | None = None) -> None:
     item.state, item.rejection_reason = "rejected", reason
     w.log("item", item, "reject", field="state", old="pending_approval", new="rejected", note=reason,
           day=day)
+    w.changed(item)
 
 
 def urged(item, w, *, urged_on: dt.date, method: str, content: str = "", reply_days: int | None = None,
@@ -53,7 +56,7 @@ def urged(item, w, *, urged_on: dt.date, method: str, content: str = "", reply_d
     record = w.add(Urge, item=item, urged_on=urged_on, method=method, content=content,
                    reply_days=reply_days, reply_by=reply_by, new_deadline=new_deadline,
                    urged_by=w.operator)
-    item.urge_count += 1
+    w.count(item, "urge_count")  # in SQL (urge_count + 1) for a step: another desk's urge is never lost
     if item.last_urged_on is None or urged_on >= item.last_urged_on:
         item.last_urged_on = urged_on
     note = f"{URGE_METHODS[method]}。{content}".strip()
@@ -64,6 +67,7 @@ def urged(item, w, *, urged_on: dt.date, method: str, content: str = "", reply_d
     else:
         w.log("item", item, "urge", field="urge_count", old=item.urge_count - 1, new=item.urge_count,
               note=note, day=urged_on)
+    w.changed(item)
     return record
 
 
@@ -75,6 +79,7 @@ def extended(item, w, *, requested_on: dt.date, reason: str, approved_by: str, n
     w.log("item", item, "extend", field="deadline", old=item.deadline, new=new_deadline,
           note=f"{approved_by}批准。{reason}", day=requested_on)
     item.deadline = new_deadline
+    w.changed(item)
     return record
 
 
@@ -87,6 +92,7 @@ def reported(item, w, *, unit, unit_name: str, is_lead: bool, reported_on: dt.da
               day=reported_on)
         item.result, item.result_reported_on = content, reported_on
         item.state = "awaiting_review"
+        w.changed(item)
     else:
         w.log("item", item, "report", field="assisting_result", new=content, note=unit_name,
               day=reported_on)
@@ -115,6 +121,7 @@ def reviewed(item, w, *, reviewed_on: dt.date, verdict: str, looks: dict[str, tu
     if new_deadline and new_deadline != item.deadline:
         w.log("item", item, "review", field="deadline", old=item.deadline, new=new_deadline, day=reviewed_on)
         item.deadline = new_deadline
+    w.changed(item)
     return record
 
 
@@ -133,6 +140,7 @@ def fed_back(item, w, *, kind: str, recipient: str, fed_back_on: dt.date, docume
     item.state, item.closed_on = "closed", fed_back_on
     w.log("item", item, "feedback", field="state", old="passed", new="closed",
           note=f"{FEEDBACK_KINDS[kind]}，报送{recipient}", day=fed_back_on)
+    w.changed(item)
     return record
 
 
@@ -141,3 +149,4 @@ def voided(item, w, *, reason: str, voided_on: dt.date) -> None:
     old = item.state
     item.state, item.void_reason, item.voided_on = "voided", reason, voided_on
     w.log("item", item, "void", field="state", old=old, new="voided", note=reason, day=voided_on)
+    w.changed(item)

@@ -27,12 +27,14 @@ from typing import NamedTuple
 
 import peewee as pw
 
+from ..db.connection import lock_row
 from ..db.models import CoordinationCase, NumberSequence, SupervisionItem
 from . import settings
 from .dates import MAX_YEAR, MIN_YEAR
 from .errors import ValidationError
 from .number_pattern import MAX_NUMBER_LEN, MAX_SEQ, MIN_SEQ, format_number, pattern_regex
 from .number_pattern import validate_pattern as _validate_pattern
+from .writes import wait_for_others
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ JUMP_GAP = 100  # a jump is more than this beyond the number before it, and more
 
 __all__ = ["JUMP_GAP", "MAX_NUMBER_LEN", "MAX_SEQ", "MIN_SEQ", "Allocator", "Jump", "NumberFormat",
            "NumberJump", "NumberOutOfRange", "allocate", "check_hand_number", "claim", "counter_problems",
-           "find_jumps", "format_number", "is_jump", "next_number", "out_of_range", "parse_number",
+           "find_jumps", "format_number", "is_jump", "lock_counter", "next_number", "out_of_range", "parse_number",
            "parser", "preview", "repair_counters", "validate_pattern"]
 
 # what an office's own ledger may use: 〔2026〕12号, [2026]12号, (2026)第12号 ...
@@ -167,12 +169,31 @@ def _highest_stored(series: str, year: int) -> int:
     return top or 0
 
 
+def _counter_query(series: str, year: int):
+    return NumberSequence.select().where((NumberSequence.series == series) & (NumberSequence.year == year))
+
+
+def lock_counter(series: str, year: int) -> NumberSequence:
+    """The year's counter row, made if missing and locked until the write transaction
+    ends: a desk numbering the same series and year meanwhile waits (on PostgreSQL
+    ``SELECT ... FOR UPDATE``; on SQLite the write transaction already holds the file).
+    Two desks making the year's row at once both succeed (``ON CONFLICT DO NOTHING``)."""
+    row = lock_row(_counter_query(series, year))
+    if row is None:
+        wait_for_others(lambda: NumberSequence.insert(series=series, year=year, last=0)
+                        .on_conflict_ignore().execute())
+        row = lock_row(_counter_query(series, year))
+    return row
+
+
 def _last(series: str, year: int, *, heal: bool = False) -> int:
     """The year's counter: the last sequence given. One stored out of range (by an older
     version) is recomputed from the numbers stored, which hold every number ever given
     (records are never deleted; a voided one keeps its number); ``heal`` stores that
-    (the writers: ``allocate``, ``claim``, ``repair_counters``)."""
-    row = NumberSequence.get_or_none(series=series, year=year)
+    (the writers: ``allocate``, ``claim``, ``repair_counters``), and reads the counter
+    locked (``lock_counter``): numbers given by several desks at once are never the
+    same, and none is skipped."""
+    row = lock_counter(series, year) if heal else NumberSequence.get_or_none(series=series, year=year)
     if row is None:
         return 0
     if 0 <= row.last <= MAX_SEQ:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..db import write_transaction
+from ..db.connection import lock_row
 from ..db.models import (
     AssistingUnit,
     Extension,
@@ -21,7 +22,7 @@ from ..db.models import (
     Unit,
     Urge,
 )
-from . import history, item_records, numbering
+from . import history, item_records, numbering, stale_edit
 from .dates import format_cn, require_not_future, require_order, to_date
 from .errors import NotFound, StepNotAllowed, ValidationError
 from .text import clean, require_choice, to_int
@@ -36,7 +37,7 @@ from .vocab import (
     VERDICTS,
 )
 from .workdays import current_calendar
-from .writes import LiveWrites
+from .writes import LiveWrites, insert_unique, save_changes
 
 SERIES = "supervision"
 LONG = 20000
@@ -105,10 +106,32 @@ def _require(item: SupervisionItem, step: str) -> None:
     )
 
 
+def _missing(item_id: int) -> NotFound:
+    return NotFound(f"找不到督办事项(内部编号 {item_id}),它可能已被删除。")
+
+
 def get_item(item_id: int) -> SupervisionItem:
     item = SupervisionItem.get_or_none(SupervisionItem.id == item_id)
     if item is None:
-        raise NotFound(f"找不到督办事项(内部编号 {item_id}),它可能已被删除。")
+        raise _missing(item_id)
+    return item
+
+
+def _locked(item_id: int) -> SupervisionItem:
+    """The item read for a step, locked until the step's transaction ends: another desk's
+    step on it waits, and this step works on the values as they are now."""
+    item = lock_row(SupervisionItem.select().where(SupervisionItem.id == item_id))
+    if item is None:
+        raise _missing(item_id)
+    return item
+
+
+def item_for_edit(item_id: int) -> SupervisionItem:
+    """The item as the edit dialog opens it, with ``version`` and ``seen_history`` (the
+    last history row it has) to pass back to ``update_item``."""
+    item = stale_edit.for_edit(SupervisionItem, "item", item_id)
+    if item is None:
+        raise _missing(item_id)
     return item
 
 
@@ -171,12 +194,15 @@ def _next_number(year: int) -> tuple[str, int]:
 
 def _take_number(number: str, accept_jump: bool) -> tuple[str, int | None, int | None]:
     """A number typed by hand: unique, in range, and not far beyond its year's numbers
-    unless confirmed (numbering's rules, as for an import)."""
+    unless confirmed (numbering's rules, as for an import). The year's counter is locked
+    first, so a desk giving or typing a number of that year at the same moment waits."""
     number = clean(number, field="number", label="编号", max_len=numbering.MAX_NUMBER_LEN, required=True,
                    single_line=True)
+    parsed = numbering.parse_number(SERIES, number)
+    if parsed is not None:
+        numbering.lock_counter(SERIES, parsed[0])
     if SupervisionItem.select().where(SupervisionItem.number == number).exists():
         raise ValidationError("number", f"编号“{number}”已被其他督办事项使用,编号不能重复。")
-    parsed = numbering.parse_number(SERIES, number)
     if parsed is None:
         return number, None, None
     year, seq = parsed
@@ -242,9 +268,13 @@ def register_item(*, title, lead_unit, responsible_person, source, deadline=None
             else:
                 item.number, item.seq = _next_number(registered_on.year)
                 item.seq_year = registered_on.year
-        item.save()
+        insert_unique(item.save, _NUMBER_TAKEN.format(number=item.number))
         item_records.created(item, LiveWrites(item.registrar), helpers)
     return item
+
+
+# another desk stored the same number between the check and the save (a number typed by hand)
+_NUMBER_TAKEN = "编号“{number}”刚刚被另一位操作员使用，编号不能重复。请换一个编号后再保存。"
 
 
 def approve_item(item_id: int, *, approved_by, approved_on=None, note="", deadline=None,
@@ -257,7 +287,7 @@ def approve_item(item_id: int, *, approved_by, approved_on=None, note="", deadli
     approved_on = _date("approved_on", approved_on, label="批准日期") if approved_on else now
     _not_future("approved_on", "批准日期", approved_on, now)
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         _require(item, "approve")
         require_order(item.registered_on, approved_on, field="approved_on",
                       earlier_label="登记日期", later_label="批准日期")
@@ -265,26 +295,23 @@ def approve_item(item_id: int, *, approved_by, approved_on=None, note="", deadli
         require_order(approved_on, new_deadline, field="deadline", earlier_label="批准日期",
                       later_label="完成时限")
         number, seq = _next_number(approved_on.year)
-        item_records.approved(item, LiveWrites(), approved_by=approved_by, approved_on=approved_on,
+        w = LiveWrites()
+        item_records.approved(item, w, approved_by=approved_by, approved_on=approved_on,
                               note=note, deadline=new_deadline, number=number,
                               year=approved_on.year, seq=seq)
-        _touch(item)
+        w.save(item)
     return item
 
 
 def reject_item(item_id: int, *, reason) -> SupervisionItem:
     reason = clean(reason, field="rejection_reason", label="不予立项理由", required=True, max_len=LONG)
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         _require(item, "reject")
-        item_records.rejected(item, LiveWrites(), reason=reason)
-        _touch(item)
+        w = LiveWrites()
+        item_records.rejected(item, w, reason=reason)
+        w.save(item)
     return item
-
-
-def _touch(item: SupervisionItem) -> None:
-    item.updated_at = dt.datetime.now().replace(microsecond=0)
-    item.save()
 
 
 EDITABLE = ("title", "content", "basis", "leader_instruction", "instructing_leader",
@@ -292,14 +319,20 @@ EDITABLE = ("title", "content", "basis", "leader_instruction", "instructing_lead
             "issued_on", "lead_unit", "assisting", "deadline", "source")
 
 
-def update_item(item_id: int, **values) -> SupervisionItem:
+def update_item(item_id: int, *, expected_version: int | None = None, seen_history: int | None = None,
+                **values) -> SupervisionItem:
     """Correct an item's fields. The deadline may be corrected only before anyone was
-    urged or an extension was given; after that it moves by 延期 only."""
+    urged or an extension was given; after that it moves by 延期 only.
+
+    ``expected_version`` (and ``seen_history``), from ``item_for_edit`` when the edit
+    dialog opened: if the item has changed since, the edit is refused (``StaleEdit``,
+    saying who changed what) and nothing is stored."""
     unknown = [k for k in values if k not in EDITABLE]
     if unknown:
         raise ValidationError(unknown[0], f"“{unknown[0]}”不能在这里修改。")
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
+        stale_edit.refuse_if_changed("item", item, expected_version, seen_history)
         _require(item, "edit")
         changes: dict[str, tuple] = {}
         for field, value in values.items():
@@ -347,7 +380,7 @@ def update_item(item_id: int, **values) -> SupervisionItem:
             require_order(item.registered_on, item.issued_on, field="issued_on",
                           earlier_label="登记日期", later_label="发出时间")
         if changes:
-            _touch(item)
+            save_changes(item)
             history.record_changes("item", item.id, changes)
     return item
 
@@ -369,25 +402,30 @@ def urge(item_id: int, *, method, content="", urged_on=None, reply_days=None,
         days = to_int(reply_days, field="reply_days", label="反馈期限", low=1, high=90, unit=" 个工作日")
     limit = _date("new_deadline", new_deadline, required=False, label="新的完成时限")
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         _require(item, "urge")
         require_order(item.registered_on, urged_on, field="urged_on", earlier_label="登记日期",
                       later_label="催办日期")
         require_order(urged_on, limit, field="new_deadline", earlier_label="催办日期",
                       later_label="新的完成时限")
         reply_by = current_calendar().add_workdays(urged_on, days) if days else None
-        record = item_records.urged(item, LiveWrites(), urged_on=urged_on, method=method,
+        w = LiveWrites()
+        record = item_records.urged(item, w, urged_on=urged_on, method=method,
                                     content=content, reply_days=days, reply_by=reply_by,
                                     new_deadline=limit)
-        _touch(item)
+        w.save(item)
     return record
 
 
 def urge_many(item_ids: list[int], **kwargs) -> list[Urge]:
-    """Urge several items in one step (one urge record each), all or nothing."""
+    """Urge several items in one step (one urge record each), all or nothing. The items
+    are locked first, in id order (two desks urging overlapping selections never wait for
+    each other in a circle)."""
     if not item_ids:
         raise ValidationError("items", "请先选择要催办的事项。")
     with write_transaction():
+        for item_id in sorted(set(item_ids)):
+            _locked(item_id)
         return [urge(item_id, **kwargs) for item_id in item_ids]
 
 
@@ -402,15 +440,16 @@ def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None
     requested_on = _date("requested_on", requested_on, label="申请日期") if requested_on else now
     _not_future("requested_on", "申请日期", requested_on, now)
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         _require(item, "extend")
         if new_deadline <= item.deadline:
             raise ValidationError(
                 "new_deadline",
                 f"“延期后的完成时限”应晚于现在的完成时限({format_cn(item.deadline)})。")
-        record = item_records.extended(item, LiveWrites(), requested_on=requested_on, reason=reason,
+        w = LiveWrites()
+        record = item_records.extended(item, w, requested_on=requested_on, reason=reason,
                                        approved_by=approved_by, new_deadline=new_deadline)
-        _touch(item)
+        w.save(item)
     return record
 
 
@@ -422,7 +461,7 @@ def report_result(item_id: int, *, content, unit=None, reported_on=None,
     reported_on = _date("reported_on", reported_on, label="报送日期") if reported_on else now
     _not_future("reported_on", "报送日期", reported_on, now)
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         lead = item.lead_unit
         who = lead if unit is None else resolve_unit(unit, field="unit", label="报送单位", create=False)
         is_lead = who.id == lead.id
@@ -432,10 +471,11 @@ def report_result(item_id: int, *, content, unit=None, reported_on=None,
             _require(item, "report")
         require_order(item.registered_on, reported_on, field="reported_on",
                       earlier_label="登记日期", later_label="报送日期")
-        report = item_records.reported(item, LiveWrites(), unit=who, unit_name=who.name, is_lead=is_lead,
+        w = LiveWrites()
+        report = item_records.reported(item, w, unit=who, unit_name=who.name, is_lead=is_lead,
                                        reported_on=reported_on, content=content)
         if is_lead:
-            _touch(item)
+            w.save(item)
     return report
 
 
@@ -484,15 +524,16 @@ def review(item_id: int, *, verdict, looks: dict, comment="", reviewed_on=None,
         raise ValidationError("comment", "退回时请在“审理意见”中写明需要改进或重办的内容。")
     limit = _date("new_deadline", new_deadline, required=False, label="新的完成时限")
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         _require(item, "review")
         require_order(item.result_reported_on, reviewed_on, field="reviewed_on",
                       earlier_label="报送日期", later_label="审理日期")
         require_order(reviewed_on, limit, field="new_deadline", earlier_label="审理日期",
                       later_label="新的完成时限")
-        record = item_records.reviewed(item, LiveWrites(), reviewed_on=reviewed_on, verdict=verdict,
+        w = LiveWrites()
+        record = item_records.reviewed(item, w, reviewed_on=reviewed_on, verdict=verdict,
                                        looks=checked, comment=comment, new_deadline=limit)
-        _touch(item)
+        w.save(item)
     return record
 
 
@@ -512,7 +553,7 @@ def feedback(item_id: int, *, kind, recipient="", fed_back_on=None, document_num
     fed_back_on = _date("fed_back_on", fed_back_on, label="反馈日期") if fed_back_on else now
     _not_future("fed_back_on", "反馈日期", fed_back_on, now)
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         _require(item, "feedback")
         summary = _text("result_summary", result_summary) if result_summary is not None else None
         action = _text("proposed_action", proposed_action) if proposed_action is not None else None
@@ -524,10 +565,11 @@ def feedback(item_id: int, *, kind, recipient="", fed_back_on=None, document_num
             raise ValidationError("recipient", "请填写“报送对象”(报送给哪位领导或哪个机关)。")
         require_order(item.completed_on, fed_back_on, field="fed_back_on",
                       earlier_label="办结日期", later_label="反馈日期")
-        record = item_records.fed_back(item, LiveWrites(), kind=kind, recipient=recipient,
+        w = LiveWrites()
+        record = item_records.fed_back(item, w, kind=kind, recipient=recipient,
                                        fed_back_on=fed_back_on, document_number=document_number,
                                        note=note, result_summary=summary, proposed_action=action)
-        _touch(item)
+        w.save(item)
     return record
 
 
@@ -538,8 +580,9 @@ def void(item_id: int, *, reason, voided_on=None, now: dt.date | None = None) ->
     voided_on = _date("voided_on", voided_on, label="撤销日期") if voided_on else now
     _not_future("voided_on", "撤销日期", voided_on, now)
     with write_transaction():
-        item = get_item(item_id)
+        item = _locked(item_id)
         _require(item, "void")
-        item_records.voided(item, LiveWrites(), reason=reason, voided_on=voided_on)
-        _touch(item)
+        w = LiveWrites()
+        item_records.voided(item, w, reason=reason, voided_on=voided_on)
+        w.save(item)
     return item

@@ -8,16 +8,27 @@ importer and the sample data run the very same functions on ``Row``s (plain colu
 values not stored yet) with ``BulkWrites``, which collects the rows and stores them in
 bulk. So what an import or the demo writes is what the steps would have written: the
 same records, counters, history rows and (through the search triggers) search text.
+
+Several desks may work on one register at once (a shared server): a step reads its item
+or case locked (``db.connection.lock_row``), and ``LiveWrites.save`` writes back only
+the fields the step changed, counters as ``+ n`` in SQL, one more ``version`` and the
+server's time, so that no desk's change undoes another's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 
+import peewee as pw
+
 from ..db.bulk import bulk_insert
-from ..db.models import ChangeLog
+from ..db.connection import BUSY_LIMIT_S, classify_lock, describe_open, is_server, server_now
+from ..db.errors import DatabaseBusyError, RecordBusyError
+from ..db.models import ChangeLog, database
 from . import history
+from .errors import NotFound, ValidationError
 
 # the columns that point at the item or case a record belongs to (a Row until stored)
 _REFERENCES = ("item", "case", "entity_id")
@@ -72,9 +83,29 @@ class LiveWrites:
 
     def __init__(self, operator: str | None = None):
         self.operator = operator or history.current_operator()
+        self._counted: dict[tuple[type, int, str], int] = {}
 
     def add(self, model, **values):
         return model.create(**values)
+
+    def count(self, target, field: str, by: int = 1) -> None:
+        """Add ``by`` to the counter ``field`` of ``target``: in memory now, in the
+        database by ``save`` as ``field = field + by`` (never a value read earlier)."""
+        target.__data__[field] = (target.__data__.get(field) or 0) + by
+        key = (type(target), target.id, field)
+        self._counted[key] = self._counted.get(key, 0) + by
+
+    def changed(self, target) -> None:
+        """The step changed ``target``: its version goes up by one when ``save`` stores it."""
+
+    def save(self, target) -> None:
+        """Store the fields of ``target`` (an item or a case) that the step changed, its
+        counters in SQL, one more version and the server's time as updated_at, in one
+        UPDATE; the instance gets the stored values."""
+        save_changes(target, {field: by for (model, pk, field), by in self._counted.items()
+                              if model is type(target) and pk == target.id})
+        for key in [k for k in self._counted if k[0] is type(target) and k[1] == target.id]:
+            del self._counted[key]
 
     def log(self, entity: str, target, action: str, *, field: str = "", old="", new="",
             note: str = "", day: dt.date | None = None) -> None:
@@ -90,7 +121,7 @@ class BulkWrites:
 
     def __init__(self, operator: str, at: Callable[[dt.date | None], dt.datetime] | None = None):
         self.operator = operator
-        now = dt.datetime.now().replace(microsecond=0)
+        now = server_now() if at is None else None  # the server's clock, as the steps' rows
         self._at = at or (lambda day: now)
         self.rows: dict[type, list[Row]] = {}
 
@@ -98,6 +129,14 @@ class BulkWrites:
         row = Row(values)
         self.rows.setdefault(model, []).append(row)
         return row
+
+    def count(self, target, field: str, by: int = 1) -> None:
+        """Add ``by`` to the counter ``field`` of a Row (stored with it)."""
+        target[field] = (target.get(field) or 0) + by
+
+    def changed(self, target) -> None:
+        """A step changed the Row ``target``: one more version, as the step's save gives."""
+        target["version"] = (target.get("version") or 1) + 1
 
     def log(self, entity: str, target, action: str, *, field: str = "", old="", new="",
             note: str = "", day: dt.date | None = None) -> None:
@@ -115,3 +154,74 @@ class BulkWrites:
                     if isinstance(value, Row):
                         row[key] = value["id"]
             bulk_insert(model, rows)
+
+
+def save_changes(target, counted: dict[str, int] | None = None) -> None:
+    """One UPDATE of ``target`` (a SupervisionItem or CoordinationCase, read locked by the
+    step): the fields changed on it (peewee's dirty fields; a field never touched is never
+    written, so another desk's change to it stays), each counter of ``counted`` as
+    ``field = field + n``, ``version = version + 1`` and updated_at by the server's clock.
+    The instance is given what was stored (RETURNING)."""
+    model = type(target)
+    counted = counted or {}
+    fields = model._meta.fields
+    values = {f: target.__data__[f.name] for f in target.dirty_fields
+              if f.name not in counted and f.name not in ("version", "updated_at", "id")}
+    for name, by in counted.items():
+        values[fields[name]] = fields[name] + by
+    values[model.version] = model.version + 1
+    values[model.updated_at] = server_now()
+    back = [model.version, model.updated_at, *(fields[name] for name in counted)]
+    query = (model.update(values).where(model._meta.primary_key == target.id)
+             .returning(*back).tuples())
+    stored = list(query.execute())
+    if not stored:
+        raise NotFound("要修改的记录已不存在，它可能已被删除。")
+    for field, value in zip(back, stored[0], strict=True):
+        target.__data__[field.name] = field.python_value(value)
+    target._dirty.clear()
+
+
+def wait_for_others(statement: Callable[[], object]):
+    """Run ``statement`` (one write) and return what it returns. On the server a write
+    that meets another desk's uncommitted row (the same new unit name, the same year's
+    first number) waits for that desk's transaction: a quarter second at a time (the
+    transaction's lock_timeout), each try in a savepoint, up to BUSY_LIMIT_S."""
+    if not is_server():
+        return statement()  # SQLite: the write transaction already keeps every other writer out
+    db = database.obj
+    started = time.monotonic()
+    while True:
+        try:
+            with db.atomic():
+                return statement()
+        except pw.OperationalError as exc:
+            if not isinstance(classify_lock(exc), DatabaseBusyError):
+                raise
+            waited = time.monotonic() - started
+            if waited >= BUSY_LIMIT_S:
+                raise RecordBusyError(describe_open(), waited) from exc
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True when ``exc`` (peewee's IntegrityError) is a UNIQUE constraint refusing a row."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # peewee's error and the driver's it was raised from
+        if seen is None:
+            break
+        if getattr(seen, "pgcode", None) == "23505" or "UNIQUE constraint failed" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def insert_unique(statement: Callable[[], object], message: str, field: str = "number"):
+    """``wait_for_others(statement)``; a UNIQUE constraint refusing it (another desk stored
+    the same number or name a moment earlier) becomes a ValidationError saying
+    ``message`` (nothing is stored: the step's transaction is rolled back)."""
+    try:
+        return wait_for_others(statement)
+    except pw.IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise ValidationError(field, message) from exc

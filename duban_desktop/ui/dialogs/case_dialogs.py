@@ -238,6 +238,10 @@ def void_case_dialog(parent, case):
 
 
 def edit_case_dialog(parent, case):
+    """修改: the case as it is now (with its version); only the fields the user changed are
+    saved, and only if no other desk changed the case meanwhile (else the dialog stays
+    open and says who changed what)."""
+    case = coordination.case_for_edit(case.id)
     dialog = FormDialog(parent, f"修改协调事项 {case.number}")
     dialog.add("title", "协调事项", LineEdit(case.title), required=True)
     dialog.add("requester", "委托方", LineEdit(case.requester), required=True)
@@ -245,7 +249,16 @@ def edit_case_dialog(parent, case):
     dialog.add("parties", "协调各方", UnitsPicker([u.name for u in coordination.parties(case)]))
     dialog.add("deadline", "办结时限", DateEdit(case.deadline, optional=True))
     dialog.add("handler", "经办人", LineEdit(case.handler))
-    dialog.on_submit(lambda v: coordination.update_case(case.id, **v))
+    opened = dialog.values()
+
+    def save(values):
+        changed = {key: value for key, value in values.items() if value != opened.get(key)}
+        if not changed:
+            return coordination.get_case(case.id)  # nothing to save
+        return coordination.update_case(case.id, expected_version=case.version,
+                                        seen_history=case.seen_history, **changed)
+
+    dialog.on_submit(save)
     return dialog.run()
 
 

@@ -64,6 +64,10 @@ def new_item_dialog(parent):
 
 
 def edit_item_dialog(parent, item):
+    """修改: the item as it is now (read afresh, with its version); only the fields the user
+    changed are saved, and only if no other desk changed the item meanwhile (else the
+    dialog stays open and says who changed what)."""
+    item = supervision.item_for_edit(item.id)
     dialog = FormDialog(parent, f"修改督办事项 {supervision.display_number(item)}")
     _item_fields(dialog, item)
     can_move = item.urge_count == 0 and not item.extensions.exists()
@@ -72,11 +76,16 @@ def edit_item_dialog(parent, item):
     dialog.fields["deadline"].setEnabled(can_move)
     dialog.add("result_summary", "查办结果摘要", TextEdit(item.result_summary, 50))
     dialog.add("proposed_action", "拟办意见", TextEdit(item.proposed_action, 40))
+    opened = dialog.values()
 
     def save(values):
         if not can_move:
             values.pop("deadline")
-        return supervision.update_item(item.id, **values)
+        changed = {key: value for key, value in values.items() if value != opened.get(key)}
+        if not changed:
+            return supervision.get_item(item.id)  # nothing to save
+        return supervision.update_item(item.id, expected_version=item.version,
+                                       seen_history=item.seen_history, **changed)
 
     dialog.on_submit(save)
     return dialog.run()

@@ -66,10 +66,17 @@ class UnitsDialog(QDialog):
                 self.table.setItem(n, col, cell)
 
     def selected(self):
+        """The selected unit as it is now; None (said, and the list read again) when another
+        desk has deleted it meanwhile."""
         row = self.table.currentRow()
         if row < 0:
             return None
-        return units.get_unit(self.table.item(row, 0).data(Qt.UserRole))
+        try:
+            return units.get_unit(self.table.item(row, 0).data(Qt.UserRole))
+        except DomainError as exc:
+            QMessageBox.warning(self, "单位名录", f"{exc}可能已被另一位操作员删除，名录已刷新。")
+            self.reload()
+            return None
 
     def add(self):
         if unit_dialog(self) is not None:
@@ -85,7 +92,10 @@ class UnitsDialog(QDialog):
     def toggle(self):
         unit = self.selected()
         if unit is not None:
-            units.update_unit(unit.id, active=not unit.active)
+            try:
+                units.update_unit(unit.id, active=not unit.active)
+            except DomainError as exc:
+                QMessageBox.warning(self, "不能停用或启用", str(exc))
             self.changed = True
             self.reload()
 
