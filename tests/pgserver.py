@@ -94,6 +94,20 @@ class Cluster:
         self.admin(f"CREATE DATABASE {name} TEMPLATE template0 STRATEGY WAL_LOG")
         return self.url(name)
 
+    def password_role(self, name: str, password: str) -> str:
+        """A role that must log in with ``password`` (scram-sha-256, the rest of the cluster
+        stays trusted) and an empty database it owns; the database's URL, without password."""
+        hba = self.data / "pg_hba.conf"
+        line = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        if line not in hba.read_text():
+            hba.write_text(line + hba.read_text())
+            self._run("pg_ctl", "reload", "-D", str(self.data))
+        database = "p_" + uuid.uuid4().hex[:12]
+        self.admin(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+                   f"CREATE ROLE {name} LOGIN PASSWORD '{password}'; END IF; END$$")
+        self.admin(f"CREATE DATABASE {database} OWNER {name} TEMPLATE template0")
+        return f"postgresql://{name}@127.0.0.1:{self.port}/{database}"
+
     def drop_database(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # The subcommands, named here so that starting the window need not import the command
 # line's modules (tests/core/test_cli.py checks this list against the parser).
-COMMANDS = frozenset({"alerts", "backup", "check", "demo", "export", "import", "show"})
+COMMANDS = frozenset({"alerts", "backup", "check", "demo", "export", "import", "show", "transfer"})
 
 
 def modules() -> list:
@@ -67,6 +67,14 @@ def _say_waiting():
     return waiting
 
 
+def _server_error(exc: BaseException):
+    """What the server's error means, in the office's words (None on SQLite)."""
+    from ..db.connection import describe_open, is_server
+    from ..db.server import classify_server
+
+    return classify_server(exc, describe_open()) if is_server() else None
+
+
 def run(argv: list[str]) -> int:
     parser = build_parser()
     try:
@@ -86,7 +94,7 @@ def run(argv: list[str]) -> int:
         return 0
     except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
         log.exception("database error in %s", argv)
-        found = classify(exc, current_path() or sqlite_target(db_target(args)))
+        found = _server_error(exc) or classify(exc, current_path() or sqlite_target(db_target(args)))
         if found is not None:
             return _fail(f"错误：{found}")
         where = f"详细信息已写入日志 {log_file}。" if log_file else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +37,28 @@ def open_db(args, *, create: bool = False):
     ``demo`` creates a database."""
     role = writing_role(args)
     making = role == "demo"
-    return open_database(db_target(args), create=making, replace_empty=making, role=role)
+    target = db_target(args)
+    return open_database(target, create=making, replace_empty=making, role=role,
+                         password=server_password(target))
+
+
+PASSWORD_ENV = "DUBAN_DB_PASSWORD"
+
+
+def server_password(target) -> str | None:
+    """The password for a server address on the command line: the one in the URL, else the
+    one this PC's keyring keeps for the address, else DUBAN_DB_PASSWORD (libpq itself reads
+    PGPASSWORD and the pgpass file after these). Never printed."""
+    from ..db.server import ServerAddress, is_server_url
+
+    if not is_server_url(str(target)):
+        return None
+    address, in_url = ServerAddress.from_url(str(target))
+    if in_url:
+        return in_url
+    from ..system import credentials
+
+    return credentials.get_password(address.display()) or os.environ.get(PASSWORD_ENV) or None
 
 
 def add_db_option(parser) -> None:

@@ -1,4 +1,4 @@
-"""Core subcommands: demo, alerts, check, backup."""
+"""Core subcommands: demo, alerts, check, backup, transfer (a file's register onto the server)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from ..db import SCHEMA_VERSION, close_database, current_path
+from ..db import SCHEMA_VERSION, close_database, current_path, server_backup
 from ..db import backup as backups
 from ..db.connection import restore_database, sqlite_target
 from ..db.errors import DamagedDatabaseError, classify
@@ -17,12 +17,12 @@ from ..db.models import CoordinationCase, SupervisionItem, Unit
 from ..domain import consistency, demo
 from ..domain.alerts import LEVELS, calendar_notice, compute_alerts, describe
 from ..domain.dates import format_cn
-from .common import CommandError, add_db_option, db_target, open_db, out
+from .common import CommandError, add_db_option, db_target, open_db, out, server_password
 
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="在新的数据库中生成示例数据")
-    p.add_argument("--db", required=True, metavar="PATH", help="新数据库文件的路径")
+    p.add_argument("--db", required=True, metavar="PATH_OR_URL", help="新数据库文件的路径，或数据库服务器上空数据库的地址")
     p.add_argument("--items", type=int, default=300, metavar="N", help="督办事项件数(默认 300)")
     p.add_argument("--cases", type=int, default=40, metavar="N", help="协调事项件数(默认 40)")
     p.add_argument("--seed", type=int, default=2026, metavar="S", help="随机种子,相同种子生成相同数据")
@@ -43,6 +43,11 @@ def register(sub) -> None:
     add_db_option(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="备份文件的路径")
     p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("transfer", help="把 SQLite 数据库文件中的台账复制到数据库服务器（含变更记录，逐表核对行数）")
+    p.add_argument("--db", required=True, metavar="PATH", help="要复制的数据库文件（只读打开）")
+    p.add_argument("--to", required=True, metavar="URL", help="服务器上空数据库的地址，如 postgresql://用户@主机/数据库")
+    p.set_defaults(handler=cmd_transfer)
 
 
 def cmd_demo(args) -> int:
@@ -99,20 +104,40 @@ def _restore(path: Path, name: str) -> None:
     out(f"已从备份“{source}”恢复。" + (f"恢复前的数据库已原样另存为“{aside}”。" if aside else ""))
 
 
+def _restore_server(args, name: str) -> None:
+    """The server's register put back from one of its pg_dump backups (one transaction)."""
+    db = open_db(args)
+    try:
+        if name == "latest":
+            found = server_backup.list_backups(db)
+            if not found:
+                raise CommandError(f"没有找到数据库服务器上“{db.address.display()}”的备份"
+                                   f"（应在 {server_backup.backup_dir()}）。")
+            source = found[0].path
+        else:
+            source = Path(name)
+        aside = server_backup.restore_backup(db, source)
+    finally:
+        close_database()
+    out(f"已从备份“{source}”恢复数据库服务器上的台账。恢复前的数据已另存为“{aside}”。")
+
+
 def cmd_check(args) -> int:
     target = db_target(args)
     path = sqlite_target(target)
     if args.restore:
         if path is None:
-            raise CommandError("只有 SQLite 数据库文件可以从备份恢复。")
-        _restore(path, args.restore)
-    open_db(args)
+            _restore_server(args, args.restore)
+        else:
+            _restore(path, args.restore)
+    opened = open_db(args)
     try:
         report = check_structure()
         rule_problems = consistency.problems()
         counts = (SupervisionItem.select().count(), CoordinationCase.select().count(),
                   Unit.select().count())
-        where = current_path() or target
+        where = current_path() or getattr(getattr(opened, "address", None), "display", lambda: target)()
+        server_backups = server_backup.list_backups(opened) if path is None else []
     except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
         found = classify(exc, path)
@@ -127,9 +152,10 @@ def cmd_check(args) -> int:
         close_database()
     out(f"数据库：{where}")
     out(f"数据结构版本：{report.schema_version}（本程序为 {SCHEMA_VERSION}）")
-    out("完整性检查：" + ("通过" if report.integrity == ["ok"] else "未通过：" + "；".join(report.integrity[:10])))
-    out("外键检查：" + ("通过" if not report.foreign_key_problems else
-                   "未通过：" + "；".join(report.foreign_key_problems[:10])))
+    if path is not None:
+        out("完整性检查：" + ("通过" if report.integrity == ["ok"] else "未通过：" + "；".join(report.integrity[:10])))
+        out("外键检查：" + ("通过" if not report.foreign_key_problems else
+                       "未通过：" + "；".join(report.foreign_key_problems[:10])))
     out("触发器检查：" + ("通过" if not report.trigger_problems else "未通过：" + "；".join(report.trigger_problems)))
     if report.reinstalled_triggers:
         out("  打开数据库时发现以下触发器缺失或被改动，已重新安装：" + "、".join(report.reinstalled_triggers)
@@ -138,13 +164,20 @@ def cmd_check(args) -> int:
     for problem in rule_problems:
         out(f"  - {problem}")
     out(f"记录：督办事项 {counts[0]} 件，协调事项 {counts[1]} 件，单位 {counts[2]} 个")
-    if path is not None:
-        found = backups.list_backups(path)
-        out(f"备份：{len(found)} 份，位于 {backups.backup_dir_for(path)}")
-        for info in found[:5]:
-            out(f"  {info.taken_at:%Y-%m-%d %H:%M:%S}  {info.kind_label}  {info.path.name}")
+    found = backups.list_backups(path) if path is not None else server_backups
+    folder = backups.backup_dir_for(path) if path is not None else server_backup.backup_dir()
+    out(f"备份：{len(found)} 份，位于 {folder}" + ("（这台电脑上用 pg_dump 做的备份）" if path is None else ""))
+    for info in found[:5]:
+        out(f"  {info.taken_at:%Y-%m-%d %H:%M:%S}  {info.kind_label}  {info.path.name}")
+    if report.not_checked:
+        out("在数据库服务器上无法由本程序检查：")
+        for line in report.not_checked:
+            out(f"  - {line}")
     ok = report.ok and not rule_problems and not report.reinstalled_triggers
-    if not ok and (report.integrity != ["ok"] or report.foreign_key_problems):
+    if not ok and path is None:
+        out("检查未通过：上面列出的问题请逐条核对更正；缺少的触发器和索引在程序下次升级数据库时重建，"
+            "也可请管理员从备份恢复（check --restore latest）。")
+    elif not ok and (report.integrity != ["ok"] or report.foreign_key_problems):
         out("检查未通过：数据库文件已损坏。可用 check --restore latest 从最近一次备份恢复（损坏的文件会原样另存一份）。")
     elif not ok:
         out("检查未通过：数据库文件完好，上面列出的问题请逐条核对更正（不需要从备份恢复）。")
@@ -153,9 +186,17 @@ def cmd_check(args) -> int:
 
 def cmd_backup(args) -> int:
     path = sqlite_target(db_target(args))
-    if path is None:
-        raise CommandError("只有 SQLite 数据库文件可以用此命令备份。")
     dest = Path(args.output).expanduser()
+    if path is None:  # the server: pg_dump of the whole database
+        if dest.is_dir():
+            raise CommandError(f"“{dest}”是一个文件夹，请给出备份文件的完整路径。")
+        db = open_db(args)
+        try:
+            server_backup.dump_to(db, dest)
+        finally:
+            close_database()
+        out(f"已把数据库服务器上的台账备份到 {dest}（pg_dump 格式，可用 check --restore {dest} 恢复）")
+        return 0
     if dest.exists() and dest.resolve() == path.resolve():
         raise CommandError("备份文件不能与数据库文件相同，请换一个路径。")
     if dest.is_dir():
@@ -164,4 +205,22 @@ def cmd_backup(args) -> int:
     close_database()
     backups.copy_database(path, dest)
     out(f"已备份到 {dest}")
+    return 0
+
+
+def cmd_transfer(args) -> int:
+    from ..db.server import is_server_url
+    from ..db.transfer import TABLE_LABELS, transfer
+
+    if sqlite_target(args.db) is None:
+        raise CommandError("--db 应是要复制的 SQLite 数据库文件。")
+    if not is_server_url(args.to):
+        raise CommandError("--to 应是数据库服务器的地址，以 postgresql:// 开头。")
+
+    def progress(table: str, rows: int) -> None:
+        out(f"  已复制{TABLE_LABELS.get(table, table)} {rows} 行")
+
+    report = transfer(Path(args.db).expanduser(), args.to, password=server_password(args.to), progress=progress)
+    for line in report.lines():
+        out(line)
     return 0

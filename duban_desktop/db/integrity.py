@@ -7,8 +7,12 @@ The triggers keep promises no other code checks: the change history is append-on
 history can be rewritten, or the search misses what was written since, and nothing
 says so. ``check_structure`` compares each with its definition here and reports the
 missing and altered ones; ``reinstall_missing_triggers`` (called as the database is
-opened) puts them back and says which. SQLite only: another server has no such triggers
-yet, and both are no-ops there.
+opened) puts them back and says which.
+
+On the PostgreSQL server the history's guard (server.GUARD_TRIGGERS) and the search's
+triggers (search.SERVER_FUNCTIONS) are checked as present, enabled and unaltered; what
+only the server can check (its files' integrity, the foreign keys it enforces itself) is
+said in ``not_checked``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class StructureReport:
     foreign_key_problems: list[str] = field(default_factory=list)
     trigger_problems: list[str] = field(default_factory=list)  # missing or altered now
     reinstalled_triggers: list[str] = field(default_factory=list)  # put back at opening
+    not_checked: list[str] = field(default_factory=list)  # what this check cannot see (a server)
 
     @property
     def ok(self) -> bool:
@@ -126,9 +131,22 @@ def check_structure() -> StructureReport:
             report.foreign_key_problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
         report.trigger_problems = trigger_problems(db)
         report.reinstalled_triggers = list(db.__dict__.get(_REINSTALLED, []))
+    elif isinstance(db, pw.PostgresqlDatabase):
+        from . import server
+
+        report.integrity = ["ok"]
+        report.trigger_problems = [f"变更记录的保护：{p}" for p in server.guard_problems(db)] + \
+            search.server_problems(db)
+        report.not_checked = SERVER_NOT_CHECKED
     else:
         report.integrity = ["ok"]
     return report
+
+
+SERVER_NOT_CHECKED = [
+    "数据文件的完整性：由数据库服务器自己负责（管理员可用 pg_amcheck 检查，并应定期备份）",
+    "外键：服务器在每次写入时自己检查，不会留下引用不存在的记录",
+]
 
 
 def reinstalled_at_open() -> list[str]:

@@ -58,7 +58,7 @@ class NumberSequence(BaseModel):
 
     series = pw.CharField(max_length=32)
     year = pw.IntegerField()
-    last = pw.IntegerField(default=0)
+    last = pw.BigIntegerField(default=0)  # 64 bits on the server too, as SQLite's
 
     class Meta:
         primary_key = pw.CompositeKey("series", "year")
@@ -80,7 +80,7 @@ class CoordinationCase(BaseModel):
 
     number = pw.CharField(max_length=64, unique=True)
     seq_year = pw.IntegerField()
-    seq = pw.IntegerField()
+    seq = pw.BigIntegerField()  # 64 bits on the server too, as SQLite's
     state = pw.CharField(max_length=20, index=True)
 
     # 受托 intake
@@ -182,7 +182,7 @@ class SupervisionItem(BaseModel):
 
     number = pw.CharField(max_length=64, unique=True, null=True)  # none until registered
     seq_year = pw.IntegerField(null=True)
-    seq = pw.IntegerField(null=True)
+    seq = pw.BigIntegerField(null=True)
     state = pw.CharField(max_length=20)
 
     title = pw.CharField(max_length=200)  # 催办项目

@@ -223,6 +223,11 @@ class ServerDatabase(ReconnectMixin, PooledPostgresqlDatabase):
     def __repr__(self) -> str:  # never the password
         return f"<ServerDatabase {self.address.display()}>"
 
+    @property
+    def password(self) -> str | None:
+        """What this desk logs in with (for pg_dump's environment, a reopening); never shown."""
+        return self.connect_params.get("password")
+
 
 def connect(address: ServerAddress, password: str | None) -> ServerDatabase:
     db = ServerDatabase(address, password)
@@ -234,31 +239,40 @@ def connect(address: ServerAddress, password: str | None) -> ServerDatabase:
     return db
 
 
-def test_connection(address: ServerAddress, password: str | None) -> str:
-    """Connect once and say what is there, in Chinese (the connection dialog's 测试连接)."""
+@dataclass(frozen=True)
+class ConnectionTest:
+    usable: bool  # this program can open the database (empty, or a register it can read)
+    text: str
+
+
+def test_connection(address: ServerAddress, password: str | None) -> ConnectionTest:
+    """Connect once and say what is there, in Chinese (the connection dialog's 测试连接).
+    A server that cannot be reached or refuses the login raises its ServerError."""
     from . import migrations
 
     db = connect(address, password)
     try:
         server = db.execute_sql("SHOW server_version").fetchone()[0]
         tables = set(db.get_tables())
+        usable = False
         if not tables:
-            there = "数据库是空的，第一次打开时程序会在其中建好所需的表"
+            there, usable = "数据库是空的，第一次连接时程序会在其中建好所需的表", True
         elif "meta" not in tables:
-            there = "但其中已有其他程序的表，本程序不会使用它"
+            there = "但其中已有其他程序的表，本程序不会使用它，请另建一个空数据库"
         else:
             row = db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = int(row[0]) if row and str(row[0]).isdigit() else None
             if version is None:
-                there = "但其中已有其他程序的表，本程序不会使用它"
+                there = "但其中已有其他程序的表，本程序不会使用它，请另建一个空数据库"
             elif version > migrations.SCHEMA_VERSION:
                 there = f"其中的督办台账由更新版本的程序建立（第 {version} 版），请先更新本程序"
             else:
                 count = db.execute_sql("SELECT count(*) FROM supervision_item").fetchone()[0]
-                there = f"其中有督办台账（{count} 项督办事项）"
-        return f"连接成功：PostgreSQL {server}，{there}。"
+                there, usable = f"其中有督办台账（{count} 项督办事项）", True
+        return ConnectionTest(usable, f"连接成功：PostgreSQL {server}，{there}。")
     finally:
         db.close()
+        db.close_all()  # the pool's connection too: a test leaves nothing open
 
 
 @contextlib.contextmanager

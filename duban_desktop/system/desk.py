@@ -11,6 +11,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .paths import data_dir
 
@@ -65,3 +66,19 @@ def set_operator(name: str) -> None:
     put("operator", name.strip() or None)
 
 
+
+
+SERVER_KEY = "server"  # the server this desk opens: a postgresql:// URL, never a password
+
+
+def server() -> str | None:
+    """The server this desk was pointed at (None: the database file on this PC)."""
+    url = get(SERVER_KEY)
+    return url if isinstance(url, str) and url.split("://")[0] in ("postgresql", "postgres") else None
+
+
+def set_server(url: str | None) -> None:
+    """Point this desk at the server ``url`` (without a password), or back to the file."""
+    if url is not None and urlparse(url).password:
+        raise ValueError("a server's URL kept on the desk must not hold the password")
+    put(SERVER_KEY, url)

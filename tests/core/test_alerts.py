@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from duban_desktop.db import database
 from duban_desktop.domain import coordination as co
 from duban_desktop.domain import settings
@@ -85,6 +87,7 @@ def test_json_shape(db):
     assert data["deadline"] == "2026-06-12" and data["level"] == "overdue"
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan (a server's planner picks by its statistics)
 def test_alerts_read_items_and_urges_from_indexes_alone(db):
     """The item, urge and review rows are wide and scattered: 逾期提醒 reads what it shows
     from supervision_item_alerts, urge_item_latest (schema 4) and review_item_verdict

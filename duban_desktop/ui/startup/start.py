@@ -25,6 +25,7 @@ from ...db.connection import restore_database, set_busy_waiter, sqlite_target
 from ...db.errors import EmptyDatabaseFileError, classify, is_storage_failure
 from ...db.lock import DatabaseInUseError, LockLostError
 from ...domain import ledger
+from ...system import desk
 from ...system.errors import UserError
 from ...system.logs import rotate_log, setup_logging
 from ...system.paths import default_db_path
@@ -123,6 +124,32 @@ def offer_way_out(target, error: DatabaseError):
     return None
 
 
+def server_way_out(target, error: DatabaseError, *, remember: bool):
+    """The server cannot be opened (no password kept, refused, unreachable): the
+    connection dialog with what went wrong, to try again, or the file on this PC.
+    ``remember``: the address came from this desk's choice, and a change is kept."""
+    from PySide6.QtWidgets import QDialog
+
+    from ...db.server import ServerAddress
+    from ..dialogs.server_dialog import ServerDialog
+
+    _widgets()
+    try:
+        address = ServerAddress.from_url(str(target))[0]
+    except DatabaseError:
+        address = None
+    dialog = ServerDialog(None, address, str(error), offer_local=True)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    if dialog.use_local:
+        if remember:
+            desk.set_server(None)
+        return default_db_path(), None
+    if remember:
+        desk.set_server(dialog.address.url())
+    return dialog.address.url(), dialog.password
+
+
 class NewDatabase(str):
     """A target the user explicitly asked to create (新建数据库), even over a 0-byte file."""
 
@@ -133,21 +160,33 @@ class DailyBackup(Job):
     for the partial copy to be removed. A failure is only logged: a backup must not stop
     the office's work."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | None, on_error=None):
         super().__init__(lambda progress: self._copy(path, progress), name="daily-backup",
-                         uses_database=False)  # its own sqlite3 connections (db/backup.py)
+                         on_error=on_error,
+                         uses_database=False)  # its own sqlite3 connections, or pg_dump's
         self.start()
 
     @staticmethod
-    def _copy(path: Path, progress) -> Path | None:
-        made = backups.daily_backup(path, cancelled=progress.cancelled)
+    def _copy(path: Path | None, progress) -> Path | None:
+        if path is None:  # the server: pg_dump into this desk's backups folder
+            from ...db import database, server_backup
+
+            made = server_backup.daily_backup(database.obj, cancelled=progress.cancelled)
+        else:
+            made = backups.daily_backup(path, cancelled=progress.cancelled)
         if made:
             log.info("daily backup %s", made)
         return made
 
 
-def daily_backup_in_background(path: Path) -> DailyBackup:
-    return DailyBackup(path)
+def daily_backup_in_background(path: Path | None, window=None) -> DailyBackup:
+    """``path`` None: the open server's. A failure is logged and said in the status bar."""
+    def failed(message: str) -> None:
+        log.warning("daily backup failed: %s", message)
+        if window is not None:
+            window.statusBar().showMessage(f"今天的自动备份没有做成：{message}", 60000)
+
+    return DailyBackup(path, on_error=failed)
 
 
 def welcome_if_new(window, read_only: bool) -> None:
@@ -219,7 +258,9 @@ def first_screen_preload() -> Preload:
 def run_gui(db: str | None = None, demo: bool = False) -> int:
     log_file = setup_logging(rotate=False)  # rotating once the window is shown
     install_excepthook(log_file)
-    target = db or default_db_path()
+    from_desk = db is None and not demo and desk.server() is not None
+    target = db or desk.server() or default_db_path()
+    password = None
     if demo:
         import tempfile
 
@@ -227,7 +268,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
     read_only = False
     while True:
         try:
-            open_database(target, read_only=read_only, role="window",
+            open_database(target, read_only=read_only, role="window", password=password,
                           replace_empty=demo or isinstance(target, NewDatabase))
             break
         except SystemExit:
@@ -243,6 +284,13 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
                 if target is None:
                     return 1
         except DatabaseError as exc:
+            if sqlite_target(target) is None:  # the server (its address has no password)
+                log.warning("cannot open the server: %s", exc)
+                chosen = server_way_out(target, exc, remember=from_desk)
+                if chosen is None:
+                    return 1
+                target, password = chosen
+                continue
             log.warning("cannot open %s: %s", target, exc)
             read_only = False
             target = offer_way_out(target, exc)
@@ -275,8 +323,8 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         rotate_log()
         # the daily backup copies the whole file: only once the window is up, so it
         # never competes with the start
-        if path is not None and not read_only:
-            daily_backup_in_background(path)
+        if not read_only:
+            daily_backup_in_background(path, window)
         window.finish_start()
         tell_reinstalled_triggers(window)
         welcome_if_new(window, read_only)
