@@ -180,9 +180,18 @@ def test_at_start_a_server_without_a_kept_password_asks_for_it(qtbot, monkeypatc
 
     _answer(monkeypatch, qtbot, typed)
     target, password = start.server_way_out(desk.server(), refused.value, remember=True)
-    assert seen == [str(refused.value)] and "密码" in seen[0]
+    assert seen == [f"请输入数据库服务器“{ServerAddress.from_url(server_url)[0].display()}”的密码"
+                    "（这台电脑上没有记住的密码，或记住的密码已不对）。"]
     assert password == PASSWORD and desk.server() == target == ServerAddress.from_url(server_url)[0].url()
     open_database(target, password=password)
     close_database()
+
+    def still_wrong(dialog):  # a typed password refused: the server's own words
+        seen.append(dialog.result_label.text())
+        dialog.reject()
+
+    _answer(monkeypatch, qtbot, still_wrong)
+    assert start.server_way_out(target, refused.value, remember=True, typed=True) is None
+    assert seen[-1] == str(refused.value) and "用户名或密码不对" in seen[-1]
     with pytest.raises(ValueError):
         desk.set_server(server_url.replace("secretary@", f"secretary:{PASSWORD}@"))

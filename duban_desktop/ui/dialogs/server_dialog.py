@@ -97,6 +97,10 @@ class ServerDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
+        if message:
+            self._say(message, ok=False)
+        if start.host:  # the address is known: what is asked for is the password
+            self.password_edit.setFocus()
 
     # ---- what the fields say
     def entered(self) -> tuple[servers.ServerAddress, str | None] | None:

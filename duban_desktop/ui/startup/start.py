@@ -124,13 +124,14 @@ def offer_way_out(target, error: DatabaseError):
     return None
 
 
-def server_way_out(target, error: DatabaseError, *, remember: bool):
+def server_way_out(target, error: DatabaseError, *, remember: bool, typed: bool = False):
     """The server cannot be opened (no password kept, refused, unreachable): the
     connection dialog with what went wrong, to try again, or the file on this PC.
-    ``remember``: the address came from this desk's choice, and a change is kept."""
+    ``remember``: the address came from this desk's choice, and a change is kept.
+    ``typed``: a password was typed (else a refused login means none is kept here)."""
     from PySide6.QtWidgets import QDialog
 
-    from ...db.server import ServerAddress
+    from ...db.server import ServerAddress, ServerLoginError
     from ..dialogs.server_dialog import ServerDialog
 
     _widgets()
@@ -138,7 +139,11 @@ def server_way_out(target, error: DatabaseError, *, remember: bool):
         address = ServerAddress.from_url(str(target))[0]
     except DatabaseError:
         address = None
-    dialog = ServerDialog(None, address, str(error), offer_local=True)
+    message = str(error)
+    if isinstance(error, ServerLoginError) and not typed and address is not None:
+        message = (f"请输入数据库服务器“{address.display()}”的密码（这台电脑上没有记住的密码，"
+                   f"或记住的密码已不对）。")
+    dialog = ServerDialog(None, address, message, offer_local=True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     if dialog.use_local:
@@ -286,7 +291,7 @@ def run_gui(db: str | None = None, demo: bool = False) -> int:
         except DatabaseError as exc:
             if sqlite_target(target) is None:  # the server (its address has no password)
                 log.warning("cannot open the server: %s", exc)
-                chosen = server_way_out(target, exc, remember=from_desk)
+                chosen = server_way_out(target, exc, remember=from_desk, typed=password is not None)
                 if chosen is None:
                     return 1
                 target, password = chosen
