@@ -22,6 +22,9 @@ The measures, each beside the same measure on the SQLite sample in the same run:
             register, each from its button to the window refreshed, and its statements
             (peewee's DEBUG records); also once on the server without the proxy, to show
             what the link costs
+  transfer  ``duban-desktop transfer`` of the SQLite sample onto a new empty database of
+            the cluster through the proxy (it verifies every table's count itself), then
+            ``check --db URL`` on what it made: the migration verified on the sample
 
 Goals (issue 17): start under 1.0 s at 100,000 items, a keystroke's median under 100 ms,
 a step with the window's refresh under 150 ms, at most 20 statements a step.
@@ -212,6 +215,27 @@ def measure_steps(db: str, data_dir: Path, items: int) -> dict:
     raise RuntimeError(f"server_child steps failed ({proc.returncode}): {proc.stderr[-3000:]}")
 
 
+def measure_transfer(sqlite_db: Path, url: str, data_dir: Path) -> dict:
+    """The SQLite sample copied onto the empty database ``url`` by the program's own
+    command (timed, with its per-table counts), then checked by ``check``."""
+    env = run.child_env(data_dir)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "duban_desktop", "transfer", "--db", str(sqlite_db), "--to", url],
+                          capture_output=True, text=True, env=env, cwd=run.ROOT, timeout=3600)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"transfer failed ({proc.returncode}): {proc.stderr[-1500:]}")
+    counts = {}
+    for line in proc.stdout.splitlines():
+        if "（" in line and line.rstrip().endswith("行"):
+            table = line.split("（", 1)[1].split("）", 1)[0]
+            counts[table] = int(line.rsplit("：", 1)[1].split()[0])
+    check = subprocess.run([sys.executable, "-m", "duban_desktop", "check", "--db", url],
+                           capture_output=True, text=True, env=env, cwd=run.ROOT, timeout=3600)
+    return {"seconds": round(seconds, 1), "counts": counts, "rows": sum(counts.values()),
+            "check_code": check.returncode, "check": (check.stdout + check.stderr)[-3000:]}
+
+
 def attempt(results: dict, name: str, work) -> None:
     """``results[name] = work()``; a failure is kept as its message (the other measures
     still run, and the table says which one failed)."""
@@ -264,6 +288,15 @@ def measure(db: Path, folder: Path, data_dir: Path, args) -> dict | None:
                 return found
 
             attempt(results, "steps", steps)
+            target = f"transfer_{os.getpid()}"
+            cluster.admin(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+            cluster.admin(f"CREATE DATABASE {target} TEMPLATE template0")
+            try:
+                attempt(results, "transfer",
+                        lambda: measure_transfer(db, proxied(cluster.url(target), proxy.port), data_dir))
+            finally:
+                with contextlib.suppress(Exception):
+                    cluster.admin(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
         sqlite_copy.unlink(missing_ok=True)
     finally:
         with contextlib.suppress(Exception):
@@ -295,6 +328,12 @@ def rows(r: dict, args) -> list[dict]:
         rows_search(r, row)
     if "steps" in r:
         rows_steps(r, row)
+    if "transfer" in r:
+        x = r["transfer"]
+        row(f"server ({link}): `transfer` of the SQLite sample onto an empty database ({x['rows']:,} rows in "
+            f"{len(x['counts'])} tables, every table's count verified by the command), then `check` on it",
+            "—", f"{x['seconds']:.1f} s; check {'passed' if x['check_code'] == 0 else 'FAILED'}",
+            "copies everything, counts agree", x["check_code"] == 0 and x["rows"] > 0)
     return out
 
 
