@@ -15,14 +15,22 @@ ALL_LOOKS = {"facts_accurate": True, "policy_compliant": True, "problem_solved":
              "writing_proper": True}
 
 
-def item(**overrides) -> SupervisionItem:
+def item(*, signed: bool = False, **overrides) -> SupervisionItem:
+    """An item registered by the step; ``signed``: its units signed for it the day it was
+    registered (else they are 待签收, and late to sign after two working days)."""
     values = dict(title="落实县长关于城区背街小巷改造的批示", lead_unit="县住房和城乡建设局",
                   responsible_person="蒋建华", source="leader_instruction",
                   leader_instruction="请住建局抓紧研究,两周内报送方案。",
                   instructing_leader="王建国县长", instruction_date=dt.date(2026, 6, 1),
                   registered_on=dt.date(2026, 6, 1), deadline=dt.date(2026, 6, 30), now=TODAY)
     values.update(overrides)
-    return supervision.register_item(**values)
+    made = supervision.register_item(**values)
+    if signed:
+        from duban_desktop.domain import unit_steps
+
+        unit_steps.sign(made.id, signed_on=values["registered_on"], now=values["now"])
+        made = SupervisionItem.get_by_id(made.id)
+    return made
 
 
 def closed_item(**overrides) -> SupervisionItem:

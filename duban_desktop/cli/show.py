@@ -28,6 +28,8 @@ from ..domain.vocab import (
     RECORD_KINDS,
     RELATION_SUBKINDS,
     SCREENING_DECISIONS,
+    UNIT_ROLES,
+    UNIT_TASK_STATES,
     URGE_METHODS,
     VERDICTS,
 )
@@ -59,7 +61,7 @@ def cmd_show(args) -> int:
 
 # ---------------------------------------------------------------- values in words
 
-ROLES = {"lead": "主办", "assist": "协办", "party": "协调方"}
+ROLES = {**UNIT_ROLES, "party": "协调方"}
 
 
 def _day(value) -> str:
@@ -170,6 +172,19 @@ def _unit(lines, _index, u) -> None:
                     if u[key])
     lines.append(f"{ROLES.get(u['role'], u['role'])}：{u['name']}{extra}"
                  + ("" if u["active"] else "（已停用）"))
+    if "state" in u:  # a handling unit's task
+        task = [f"完成时限 {_day(u['deadline'])}"]
+        if u["responsible_person"]:
+            task.append(f"负责人 {u['responsible_person']}")
+        task += [
+                 f"{_day(u['signed_on'])}签收" if u["signed_on"] else "待签收",
+                 UNIT_TASK_STATES.get(u["state"], u["state"])]
+        if u["reported_on"]:
+            task.append(f"{_day(u['reported_on'])}报送")
+        if u["urge_count"]:
+            task.append(f"催办 {u['urge_count']} 次")
+        lines.append("   " + "，".join(task))
+        _put(lines, "任务", u["part"], "   ")
 
 
 def _report(lines, index, r) -> None:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "duban_changes"
 # the tables whose changes show in the window's lists, details, alerts and settings
 TABLES = ("supervision_item", "coordination_case", "urge", "result_report", "review", "feedback",
-          "extension", "unit", "case_task", "consultation_session", "assisting_unit", "case_party",
+          "extension", "unit", "case_task", "consultation_session", "unit_task", "case_party",
           "setting", "workday_override")
 TRIGGER = "duban_notify_changes"
 FUNCTION = (f"CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$ "

@@ -12,27 +12,46 @@ from collections.abc import Callable
 import peewee as pw
 
 from . import search
-from .models import MODELS, ItemSearch, Meta, Review, SupervisionItem, Urge
+from .models import (
+    MODELS,
+    Extension,
+    ItemSearch,
+    Meta,
+    ResultReport,
+    Review,
+    SupervisionItem,
+    UnitTask,
+    Urge,
+)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 MigrationStep = Callable[[pw.Database], None]
 
 
+def _create_indexes(db: pw.Database, model, names: tuple[str, ...]) -> None:
+    """Create the model's indexes named ``names`` (if missing). Only those: an index of
+    the current model on a column a later schema adds would, on SQLite, index the column's
+    name as a text constant (a double-quoted name that is no column is taken as a string)."""
+    for index in model._meta.fields_to_index():
+        if index._name in names:
+            db.execute(model._schema._create_index(index, safe=True))
+
+
 def _v2_search_and_sort_indexes(db: pw.Database) -> None:
-    """Schema 2: the search table and its triggers/FTS index; indexes the register sorts by."""
+    """Schema 2: the search table; indexes the register sorts by. (Its triggers and FTS
+    index read the unit tasks of schema 7, which installs them and fills the table.)"""
     db.create_tables([ItemSearch], safe=True)
-    SupervisionItem._schema.create_indexes(safe=True)
-    search.install(db)
+    _create_indexes(db, SupervisionItem, ("supervision_item_deadline", "supervision_item_title",
+                                          "supervision_item_responsible_person",
+                                          "supervision_item_urge_count", "supervision_item_state"))
 
 
 def _v3_units_in_search(db: pw.Database) -> None:
-    """Schema 3: the search line holds the lead and assisting units' names too (one
-    lookup per word instead of three joined ones) and ends in two spaces (so that words
-    of one or two characters can be found through the trigram index's terms); the
-    triggers that keep it (now also on assisting_unit and unit) are made anew and the
-    line refilled."""
-    search.install(db)
+    """Schema 3: the search line holds the units' names too (one lookup per word instead
+    of three joined ones) and ends in two spaces (so that words of one or two characters
+    can be found through the trigram index's terms). The line is now made from the unit
+    tasks: schema 7 makes the triggers anew and refills it."""
 
 
 def _v4_alert_indexes(db: pw.Database) -> None:
@@ -40,8 +59,8 @@ def _v4_alert_indexes(db: pw.Database) -> None:
     urge_item_latest); the two indexes they replace go."""
     from playhouse.migrate import SchemaMigrator, migrate
 
-    SupervisionItem._schema.create_indexes(safe=True)
-    Urge._schema.create_indexes(safe=True)
+    _create_indexes(db, SupervisionItem, ("supervision_item_alerts",))
+    _create_indexes(db, Urge, ("urge_item_latest",))
     present = {(i.table, i.name) for table in ("supervision_item", "urge") for i in db.get_indexes(table)}
     gone = [("supervision_item", "supervision_item_state_deadline"), ("urge", "urge_item_id")]
     migrator = SchemaMigrator.from_database(db)
@@ -54,7 +73,7 @@ def _v5_feedback_alert_index(db: pw.Database) -> None:
     on the review's item."""
     from playhouse.migrate import SchemaMigrator, migrate
 
-    Review._schema.create_indexes(safe=True)
+    _create_indexes(db, Review, ("review_item_verdict",))
     present = {i.name for i in db.get_indexes("review")}
     if "review_item_id" in present:
         migrate(SchemaMigrator.from_database(db).drop_index("review", "review_item_id"))
@@ -71,11 +90,72 @@ def _v6_record_versions(db: pw.Database) -> None:
             migrate(migrator.add_column(table, "version", pw.IntegerField(default=1)))
 
 
+# (the old search triggers on the table schema 7 replaces: they go with it; their
+# functions on the server do not)
+_GONE_SERVER_FUNCTIONS = ("duban_search_assisting_added", "duban_search_assisting_gone",
+                          "duban_search_assisting_changed")
+
+
+def _v7_unit_tasks(db: pw.Database) -> None:
+    """Schema 7: a unit task (单位任务) for every handling unit of every item, in place of
+    the assisting units. The lead unit's task has the item's deadline, responsible person,
+    result date and urges; each assisting unit's has the item's deadline and is done when
+    it has reported or when the item is past review. Tasks of items already issued count
+    as signed for (签收) on the day the item was issued: nobody is told that a unit has not
+    signed for work it has been doing. Each report, urge, extension and review is linked
+    to its unit's task (the reports by their unit; the rest, addressed to the lead unit as
+    the book's one handling unit, to the lead's). The history stays as it was."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    tables = set(db.get_tables())
+    db.create_tables([UnitTask], safe=True)
+    migrator = SchemaMigrator.from_database(db)
+    for model in (ResultReport, Urge, Extension, Review):
+        table = model._meta.table_name
+        if "unit_task_id" not in {c.name for c in db.get_columns(table)}:
+            migrate(migrator.add_column(table, "unit_task_id", pw.ForeignKeyField(
+                UnitTask, null=True, field=UnitTask.id)))
+    if db.execute_sql("SELECT 1 FROM unit_task LIMIT 1").fetchone() is None:
+        signed = ("CASE WHEN i.state IN ('pending_approval', 'rejected') THEN NULL "
+                  "ELSE coalesce(i.issued_on, i.registered_on) END")
+        db.execute_sql(
+            "INSERT INTO unit_task (item_id, parent_id, unit_id, role, part, deadline, responsible_person, phone, "
+            "signed_on, state, reported_on, urge_count, last_urged_on, position, version) "
+            f"SELECT i.id, NULL, i.lead_unit_id, 'lead', '', i.deadline, i.responsible_person, '', {signed}, "
+            "CASE i.state WHEN 'awaiting_review' THEN 'reported' WHEN 'passed' THEN 'done' "
+            "WHEN 'closed' THEN 'done' ELSE 'open' END, i.result_reported_on, i.urge_count, i.last_urged_on, 0, 1 "
+            "FROM supervision_item i ORDER BY i.id")
+        if "assisting_unit" in tables:
+            latest = ("(SELECT max(r.reported_on) FROM result_report r "
+                      "WHERE r.item_id = a.item_id AND r.unit_id = a.unit_id)")
+            db.execute_sql(
+                "INSERT INTO unit_task (item_id, parent_id, unit_id, role, part, deadline, responsible_person, "
+                "phone, signed_on, state, reported_on, urge_count, last_urged_on, position, version) "
+                f"SELECT a.item_id, NULL, a.unit_id, 'assist', '', i.deadline, '', '', {signed}, "
+                f"CASE WHEN i.state IN ('awaiting_review', 'passed', 'closed') OR {latest} IS NOT NULL "
+                f"THEN 'done' ELSE 'open' END, {latest}, 0, NULL, a.position + 1, 1 "
+                "FROM assisting_unit a JOIN supervision_item i ON i.id = a.item_id "
+                "WHERE a.unit_id <> i.lead_unit_id ORDER BY a.item_id, a.position, a.id")
+        db.execute_sql("UPDATE result_report SET unit_task_id = (SELECT t.id FROM unit_task t "
+                       "WHERE t.item_id = result_report.item_id AND t.unit_id = result_report.unit_id)")
+        for table in ("urge", "extension", "review"):
+            db.execute_sql(f"UPDATE {table} SET unit_task_id = (SELECT t.id FROM unit_task t "
+                           f"WHERE t.item_id = {table}.item_id AND t.role = 'lead')")
+    if "assisting_unit" in tables:
+        db.execute_sql("DROP TABLE assisting_unit")
+    if not isinstance(db, pw.SqliteDatabase):
+        for name in _GONE_SERVER_FUNCTIONS:
+            db.execute_sql(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
+        db.execute_sql("SELECT setval(pg_get_serial_sequence('unit_task', 'id'), "
+                       "coalesce((SELECT max(id) FROM unit_task), 0) + 1, false)")
+        search.install(db)  # (on SQLite ``migrate`` installs it after the step)
+
+
 # version -> step that brings a database from version-1 to version.
 # Steps check before they change (IF NOT EXISTS, refills), so running one again is harmless.
 STEPS: dict[int, MigrationStep] = {2: _v2_search_and_sort_indexes, 3: _v3_units_in_search,
                                    4: _v4_alert_indexes, 5: _v5_feedback_alert_index,
-                                   6: _v6_record_versions}
+                                   6: _v6_record_versions, 7: _v7_unit_tasks}
 
 APPEND_ONLY_TABLE = "change_log"
 # name -> (body after "CREATE TRIGGER name", what it guards in the office's words);
@@ -149,11 +229,13 @@ def migrate(db: pw.Database, from_version: int, steps: dict[int, MigrationStep] 
                 # The search triggers name other tables (unit, assisting_unit): a step that
                 # rebuilds one of them would trip over them. Out during the step, in again
                 # after it, in the same transaction.
+                # (the search's triggers read the unit tasks: before schema 7 they are
+                # only taken out, and schema 7's step is followed by their install)
                 searchable = sqlite and "item_search" in db.get_tables()
                 if searchable:
                     search.drop_triggers(db)
                 step(db)
-                if searchable:
+                if searchable and "unit_task" in db.get_tables():
                     search.install(db)
                 if sqlite and db.execute_sql("PRAGMA foreign_key_check").fetchone():
                     raise pw.IntegrityError(f"step {version} broke foreign keys")

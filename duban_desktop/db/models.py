@@ -250,15 +250,35 @@ SupervisionItem.add_index(SupervisionItem.index(
     name="supervision_item_alerts"))
 
 
-class AssistingUnit(BaseModel):
-    """协办单位 of an item, with that unit's own reported result."""
+class UnitTask(BaseModel):
+    """单位任务: one handling unit's share of an item (schema 7). Every handling unit of an
+    item has one: the lead unit (role ``lead``, 牵头/主办; the item's ``lead_unit``) and each
+    assisting or cooperating unit (``assist`` 协办, ``cooperate`` 配合), with its part (empty:
+    the whole item), its own deadline (by default the item's), the person answering for
+    it, the day it signed for it (签收; none: 待签收), and its own progress: ``open`` until
+    its result comes, ``reported`` (the lead's joint report, which the office reviews) or
+    ``done`` (a helping unit's result received; the lead's once the review passed it). A
+    unit's task may be split once more: ``parent`` is the task it is a part of."""
 
-    item = pw.ForeignKeyField(SupervisionItem, backref="assisting", on_delete="CASCADE")
-    unit = pw.ForeignKeyField(Unit, backref="assisting_items", index=True)
+    item = pw.ForeignKeyField(SupervisionItem, backref="unit_tasks", on_delete="CASCADE")
+    parent = pw.ForeignKeyField("self", backref="subtasks", null=True, on_delete="CASCADE")
+    unit = pw.ForeignKeyField(Unit, backref="unit_tasks", index=True)
+    role = pw.CharField(max_length=10)
+    part = pw.TextField(default="")
+    deadline = pw.DateField()
+    responsible_person = pw.CharField(max_length=50, default="")
+    phone = pw.CharField(max_length=50, default="")
+    signed_on = pw.DateField(null=True)
+    state = pw.CharField(max_length=10, default="open")
+    reported_on = pw.DateField(null=True)  # the day its current result was reported
+    urge_count = pw.IntegerField(default=0)
+    last_urged_on = pw.DateField(null=True)
     position = pw.IntegerField(default=0)
+    version = pw.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("item", "unit"), True),)
+        # (signed_on: 待签收超时 reads the few unsigned tasks from it)
+        indexes = ((("item", "unit"), True), (("signed_on",), False))
 
 
 class ResultReport(BaseModel):
@@ -266,6 +286,7 @@ class ResultReport(BaseModel):
 
     item = pw.ForeignKeyField(SupervisionItem, backref="reports", on_delete="CASCADE")
     unit = pw.ForeignKeyField(Unit, backref="reports")
+    unit_task = pw.ForeignKeyField(UnitTask, backref="reports", null=True)
     reported_on = pw.DateField()
     content = pw.TextField()
     recorded_by = pw.CharField(max_length=50, default="")
@@ -276,6 +297,8 @@ class Urge(BaseModel):
     """检查催办: one follow-up, with its method and the time limit given."""
 
     item = pw.ForeignKeyField(SupervisionItem, backref="urges", on_delete="CASCADE", index=False)
+    # the unit urged (schema 7; none: the whole item, as before unit tasks)
+    unit_task = pw.ForeignKeyField(UnitTask, backref="urges", null=True)
     urged_on = pw.DateField()
     method = pw.CharField(max_length=20)
     content = pw.TextField(default="")
@@ -295,6 +318,7 @@ class Extension(BaseModel):
     """延期: the deadline moved, with reason and who approved it."""
 
     item = pw.ForeignKeyField(SupervisionItem, backref="extensions", on_delete="CASCADE")
+    unit_task = pw.ForeignKeyField(UnitTask, backref="extensions", null=True)
     requested_on = pw.DateField()
     reason = pw.TextField()
     approved_by = pw.CharField(max_length=50)
@@ -308,6 +332,7 @@ class Review(BaseModel):
     """情况审理: the four looks and the verdict (pass / improve / redo)."""
 
     item = pw.ForeignKeyField(SupervisionItem, backref="reviews", on_delete="CASCADE", index=False)
+    unit_task = pw.ForeignKeyField(UnitTask, backref="reviews", null=True)
     reviewed_on = pw.DateField()
     facts_accurate = pw.BooleanField()
     facts_accurate_note = pw.TextField(default="")
@@ -377,7 +402,7 @@ MODELS: list[type[BaseModel]] = [
     ConsultationSession,
     CaseTask,
     SupervisionItem,
-    AssistingUnit,
+    UnitTask,
     ResultReport,
     Urge,
     Extension,

@@ -2,8 +2,8 @@
 
 ``item_search`` holds one narrow line of searchable text per item: the number, title,
 the leader's instruction, the leader, the responsible person, the lead unit's name and
-the assisting units' names (schema 3 added the units, so that a word is one lookup rather
-than three joined ones), ending in two spaces. Triggers keep it in step with every write
+the names of the other units with a task in it (schema 3 added the units, so that a word is
+one lookup rather than three joined ones; schema 7 reads them from the unit tasks), ending in two spaces. Triggers keep it in step with every write
 path (the rules, imports, sample data, renaming a unit) without their knowing about it.
 
 An FTS5 index with the ``trigram`` tokenizer answers words of three or more characters
@@ -42,8 +42,8 @@ import peewee as pw
 from .models import ItemSearch, SupervisionItem, database
 
 _UNITS = ("coalesce((SELECT name FROM unit WHERE unit.id = {t}.lead_unit_id), '') "
-          "|| coalesce((SELECT ' ' || group_concat(u.name, ' ') FROM assisting_unit a "
-          "JOIN unit u ON u.id = a.unit_id WHERE a.item_id = {t}.id), '')")
+          "|| coalesce((SELECT ' ' || group_concat(u.name, ' ') FROM unit_task a "
+          "JOIN unit u ON u.id = a.unit_id WHERE a.item_id = {t}.id AND a.role <> 'lead'), '')")
 SEARCH_TEXT = ("coalesce({t}.number, '') || ' ' || {t}.title || ' ' || {t}.leader_instruction || ' ' "
                "|| {t}.instructing_leader || ' ' || {t}.responsible_person || ' ' || " + _UNITS + " || '  '")
 WATCHED = "number, title, leader_instruction, instructing_leader, responsible_person, lead_unit_id"
@@ -61,11 +61,11 @@ TRIGGERS = {
     "item_search_au": f"AFTER UPDATE OF {WATCHED} ON supervision_item WHEN {_CHANGED} BEGIN UPDATE item_search "
                       f"SET text = {SEARCH_TEXT.format(t='new')} WHERE id = new.id; END",
     "item_search_ad": "AFTER DELETE ON supervision_item BEGIN DELETE FROM item_search WHERE id = old.id; END",
-    "item_search_assisting_ai": "AFTER INSERT ON assisting_unit BEGIN UPDATE item_search SET text = "
+    "item_search_task_ai": "AFTER INSERT ON unit_task BEGIN UPDATE item_search SET text = "
                                 f"{_ITEM_LINE.format(id='new.item_id')} WHERE id = new.item_id; END",
-    "item_search_assisting_ad": "AFTER DELETE ON assisting_unit BEGIN UPDATE item_search SET text = "
+    "item_search_task_ad": "AFTER DELETE ON unit_task BEGIN UPDATE item_search SET text = "
                                 f"{_ITEM_LINE.format(id='old.item_id')} WHERE id = old.item_id; END",
-    "item_search_assisting_au": "AFTER UPDATE OF item_id, unit_id ON assisting_unit BEGIN "
+    "item_search_task_au": "AFTER UPDATE OF item_id, unit_id, role ON unit_task BEGIN "
                                 f"UPDATE item_search SET text = {_ITEM_LINE.format(id='old.item_id')} "
                                 "WHERE id = old.item_id; "
                                 f"UPDATE item_search SET text = {_ITEM_LINE.format(id='new.item_id')} "
@@ -74,7 +74,7 @@ TRIGGERS = {
                            "BEGIN UPDATE item_search SET text = "
                            f"{_ITEM_LINE.format(id='item_search.id')} WHERE id IN "
                            "(SELECT id FROM supervision_item WHERE lead_unit_id = new.id "
-                           "UNION SELECT item_id FROM assisting_unit WHERE unit_id = new.id); END",
+                           "UNION SELECT item_id FROM unit_task WHERE unit_id = new.id); END",
 }
 FTS_TRIGGERS = {
     "item_fts_ai": "AFTER INSERT ON item_search BEGIN "
@@ -91,9 +91,9 @@ TRIGGER_LABELS = {
     "item_search_ai": "新登记的督办事项加入搜索",
     "item_search_au": "修改督办事项时更新搜索",
     "item_search_ad": "删除督办事项时移出搜索",
-    "item_search_assisting_ai": "增加协办单位时更新搜索",
-    "item_search_assisting_ad": "去掉协办单位时更新搜索",
-    "item_search_assisting_au": "改动协办单位时更新搜索",
+    "item_search_task_ai": "增加承办单位时更新搜索",
+    "item_search_task_ad": "去掉承办单位时更新搜索",
+    "item_search_task_au": "改动承办单位时更新搜索",
     "item_search_unit_au": "单位改名时更新搜索",
     "item_fts_ai": "搜索内容加入全文索引",
     "item_fts_ad": "搜索内容移出全文索引",
@@ -116,8 +116,12 @@ def fts_available(db: pw.Database) -> bool:
     return True
 
 
+# the triggers of schemas 3 to 6 on the table that schema 7's unit tasks replaced
+LEGACY_TRIGGERS = ("item_search_assisting_ai", "item_search_assisting_ad", "item_search_assisting_au")
+
+
 def drop_triggers(db: pw.Database) -> None:
-    for name in (*TRIGGERS, *FTS_TRIGGERS):
+    for name in (*TRIGGERS, *FTS_TRIGGERS, *LEGACY_TRIGGERS):
         db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
 
 
@@ -253,8 +257,8 @@ def item_text_match(word: str) -> pw.Expression | None:
 SERVER_TEXT = ("lower(coalesce({t}.number, '') || ' ' || {t}.title || ' ' || {t}.leader_instruction || ' ' "
                "|| {t}.instructing_leader || ' ' || {t}.responsible_person || ' ' "
                "|| coalesce((SELECT u.name FROM unit u WHERE u.id = {t}.lead_unit_id), '') "
-               "|| coalesce((SELECT ' ' || string_agg(u.name, ' ' ORDER BY a.id) FROM assisting_unit a "
-               "JOIN unit u ON u.id = a.unit_id WHERE a.item_id = {t}.id), '') || '  ')")
+               "|| coalesce((SELECT ' ' || string_agg(u.name, ' ' ORDER BY a.id) FROM unit_task a "
+               "JOIN unit u ON u.id = a.unit_id WHERE a.item_id = {t}.id AND a.role <> 'lead'), '') || '  ')")
 # the lines of the items whose ids ``{ids}`` selects, made anew (an item gone has none)
 _RELINE = ("UPDATE item_search s SET text = l.text FROM (SELECT i.id, " + SERVER_TEXT.format(t="i")
            + " AS text FROM supervision_item i WHERE i.id IN ({ids})) l WHERE s.id = l.id")
@@ -275,21 +279,24 @@ SERVER_FUNCTIONS = {
         "DELETE FROM item_search WHERE id IN (SELECT o.id FROM old_rows o)",
         ("item_search_ad", "supervision_item", "AFTER DELETE ON supervision_item "
          "REFERENCING OLD TABLE AS old_rows")),
-    "duban_search_assisting_added": (
+    "duban_search_task_added": (
         _RELINE.format(ids="SELECT n.item_id FROM new_rows n"),
-        ("item_search_assisting_ai", "assisting_unit", "AFTER INSERT ON assisting_unit "
+        ("item_search_task_ai", "unit_task", "AFTER INSERT ON unit_task "
          "REFERENCING NEW TABLE AS new_rows")),
-    "duban_search_assisting_gone": (
+    "duban_search_task_gone": (
         _RELINE.format(ids="SELECT o.item_id FROM old_rows o"),
-        ("item_search_assisting_ad", "assisting_unit", "AFTER DELETE ON assisting_unit "
+        ("item_search_task_ad", "unit_task", "AFTER DELETE ON unit_task "
          "REFERENCING OLD TABLE AS old_rows")),
-    "duban_search_assisting_changed": (
-        _RELINE.format(ids="SELECT o.item_id FROM old_rows o UNION SELECT n.item_id FROM new_rows n"),
-        ("item_search_assisting_au", "assisting_unit", "AFTER UPDATE ON assisting_unit "
+    "duban_search_task_changed": (
+        _RELINE.format(ids="SELECT o.item_id FROM old_rows o JOIN new_rows n ON n.id = o.id "
+                           "WHERE o.unit_id IS DISTINCT FROM n.unit_id OR o.role IS DISTINCT FROM n.role "
+                           "UNION SELECT n.item_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+                           "WHERE o.unit_id IS DISTINCT FROM n.unit_id OR o.role IS DISTINCT FROM n.role"),
+        ("item_search_task_au", "unit_task", "AFTER UPDATE ON unit_task "
          "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows")),
     "duban_search_unit_renamed": (
         _RELINE.format(ids="SELECT i.id FROM supervision_item i WHERE i.lead_unit_id IN (SELECT c.id FROM changed c) "
-                           "UNION SELECT a.item_id FROM assisting_unit a WHERE a.unit_id IN (SELECT c.id FROM changed c)")
+                           "UNION SELECT a.item_id FROM unit_task a WHERE a.unit_id IN (SELECT c.id FROM changed c)")
         .replace("UPDATE item_search", "WITH changed AS (SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
                  "WHERE o.name IS DISTINCT FROM n.name) UPDATE item_search", 1),
         ("item_search_unit_au", "unit", "AFTER UPDATE ON unit REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows")),

@@ -37,7 +37,7 @@ COPIED = [m for m in MODELS if m not in (Meta, ItemSearch)]
 TABLE_LABELS = {
     "setting": "设置", "unit": "单位", "number_sequence": "编号计数", "workday_override": "节假日调整",
     "coordination_case": "协调事项", "case_party": "协调事项当事单位", "consultation_session": "协商记录",
-    "case_task": "决定事项", "supervision_item": "督办事项", "assisting_unit": "协办单位",
+    "case_task": "决定事项", "supervision_item": "督办事项", "unit_task": "单位任务",
     "result_report": "办理结果报送", "urge": "催办记录", "extension": "延期记录", "review": "审理记录",
     "feedback": "结果反馈", "change_log": "变更记录",
 }

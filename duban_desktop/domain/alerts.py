@@ -18,7 +18,7 @@ from typing import NamedTuple
 import peewee as pw
 
 from ..db.ids import rows_of
-from ..db.models import CoordinationCase, SupervisionItem, Unit, Urge
+from ..db.models import CoordinationCase, SupervisionItem, Unit, UnitTask, Urge
 from . import state
 from .dates import format_cn, stored_date
 from .state import due_soon_horizon, waited_cutoff  # noqa: F401 - where they were asked for
@@ -28,6 +28,7 @@ LEVELS = {
     "overdue": "已逾期",
     "due_soon": "即将到期",
     "reply_overdue": "催办反馈逾期",
+    "unsigned": "待签收超时",
     "awaiting_review": "待审理超时",
     "awaiting_feedback": "待反馈超时",
     "coordination_overdue": "协调事项逾期",
@@ -35,7 +36,7 @@ LEVELS = {
 # the levels that are the office's own lateness (an item there is not urged)
 OFFICE_LEVELS = ("awaiting_review", "awaiting_feedback")
 # each level's colour, by state.py's tones
-LEVEL_TONES = {"overdue": "overdue", "due_soon": "due_soon", "reply_overdue": "overdue",
+LEVEL_TONES = {"overdue": "overdue", "due_soon": "due_soon", "reply_overdue": "overdue", "unsigned": "due_soon",
                "awaiting_review": state.OFFICE_LATE_TONE, "awaiting_feedback": state.OFFICE_LATE_TONE,
                "coordination_overdue": "overdue"}
 
@@ -49,7 +50,7 @@ class Alert(NamedTuple):
     id: int
     number: str
     title: str
-    lead_unit: str
+    lead_unit: str  # the unit it names: the lead unit, or (待签收超时) the unit that has not signed
     deadline: dt.date | None
     days: int  # working days: overdue / remaining / waited
     since: dt.date | None = None  # reply limit, report or review date the alert counts from
@@ -69,6 +70,7 @@ class Alert(NamedTuple):
         data["deadline"] = self.deadline.isoformat() if self.deadline else None
         data["since"] = self.since.isoformat() if self.since else None
         data["level_label"] = self.level_label
+        data["unit"] = self.lead_unit
         return data
 
 
@@ -80,6 +82,7 @@ def describe(alert: Alert) -> str:
         "overdue": f"已逾期 {alert.days} 个工作日",
         "due_soon": "今天到期" if alert.days == 0 else f"还剩 {alert.days} 个工作日",
         "reply_overdue": f"应于{format_cn(alert.since)}前反馈，已逾期 {alert.days} 个工作日",
+        "unsigned": f"{format_cn(alert.since)}交办，已 {alert.days} 个工作日未签收",
         "awaiting_review": f"{format_cn(alert.since)}报送结果，已等待审理 {alert.days} 个工作日",
         "awaiting_feedback": f"{format_cn(alert.since)}审理通过，已等待反馈 {alert.days} 个工作日",
         "coordination_overdue": f"已逾期 {alert.days} 个工作日",
@@ -162,6 +165,20 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
             append(Alert("reply_overdue", "item", item_id, number, title, unit_name,
                          (ahead_get(deadline) or deadline_of(deadline))[0], max(1, days), reply_by,
                          "in_progress"))
+
+    if "unsigned" in levels:
+        issued = pw.fn.COALESCE(SupervisionItem.issued_on, SupervisionItem.registered_on)
+        query = (UnitTask
+                 .select(SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
+                         UnitTask.deadline, Unit.name, SupervisionItem.state, issued)
+                 .join(SupervisionItem, on=(UnitTask.item == SupervisionItem.id))
+                 .join(Unit, on=(UnitTask.unit == Unit.id))
+                 .where(state.unsigned_late_sql(rules))
+                 .order_by(issued, SupervisionItem.id, UnitTask.position))
+        for item_id, number, title, deadline, unit_name, stored_state, stored in rows_of(query):
+            day, days = behind_get(stored) or since(stored)
+            append(Alert("unsigned", "item", item_id, number, title, unit_name,
+                         (ahead_get(deadline) or deadline_of(deadline))[0], days, day, stored_state))
 
     office = (("awaiting_review", state.review_late_sql(rules), SupervisionItem.result_reported_on),
               ("awaiting_feedback", state.feedback_late_sql(rules), state.passed_on_sql()))

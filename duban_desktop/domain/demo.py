@@ -25,7 +25,6 @@ from typing import NamedTuple
 from ..db import search, write_transaction
 from ..db.bulk import bulk_insert
 from ..db.models import (
-    AssistingUnit,
     CaseParty,
     CaseTask,
     ChangeLog,
@@ -37,6 +36,7 @@ from ..db.models import (
     Review,
     Setting,
     SupervisionItem,
+    UnitTask,
     Urge,
 )
 from . import case_records, demo_cases, history, item_records, numbering, settings, units
@@ -106,6 +106,7 @@ class ItemPlan(NamedTuple):
     voided_on: dt.date | None = None
     task: tuple[Row, Row] | None = None  # (task, case) of a coordination decision
     placed: bool = False  # placed relative to the day (no random urges or extension)
+    unsigned: bool = False  # its units have not signed for it (待签收)
 
 
 def showcase_items(now: dt.date, days) -> list[ItemPlan]:
@@ -122,6 +123,7 @@ def showcase_items(now: dt.date, days) -> list[ItemPlan]:
         ItemPlan(ago(40), "awaiting_review", days.add(now, 10), reported_on=ago(25), placed=True),  # 待审理超时
         ItemPlan(ago(45), "passed", days.add(now, 10), reported_on=ago(30), reviewed_on=ago(28),
                  placed=True),  # 待反馈超时
+        ItemPlan(ago(20), "in_progress", days.add(now, 15), unsigned=True, placed=True),  # 待签收超时
         ItemPlan(ago(5), "in_progress", days.add(now, 30), placed=True),
         ItemPlan(ago(80), "closed", days.add(ago(80), 30), reported_on=ago(70), reviewed_on=ago(69),
                  fed_back_on=ago(68), placed=True),  # 按期办结
@@ -198,7 +200,7 @@ def _items(rng, count, first, now, days, unit_ids, names, persons, tasks, progre
 def _flush_items(rows: list[Row], w: BulkWrites) -> None:
     bulk_insert(SupervisionItem, rows)
     rows.clear()
-    w.flush(AssistingUnit, Urge, Extension, ResultReport, Review, Feedback, ChangeLog)
+    w.flush(UnitTask, Urge, Extension, ResultReport, Review, Feedback, ChangeLog)
 
 
 def _fate(rng, plan: ItemPlan, source: str, deadline: dt.date, now: dt.date) -> str:
@@ -258,6 +260,9 @@ def _item(rng, index: int, plan: ItemPlan, now, days, unit_ids, names, persons, 
     if task is not None:
         case_records.linked(case, w, item_number=item.number, title=item.title, day=reg)
     fate = _fate(rng, plan, values["source"], deadline, now)
+    if fate not in ("pending_approval", "rejected") and not plan.unsigned:  # signed within two working days
+        for unit_task in w.tasks(item):
+            unit_task.signed_on = min(now, days.add(reg, index % 3))
     if public and fate not in ("pending_approval", "rejected"):
         number, seq = numbers.next(reg.year)
         item_records.approved(item, w, approved_by=rng.choice(LEADERS[:3]), approved_on=reg,

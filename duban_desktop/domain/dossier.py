@@ -19,7 +19,6 @@ import datetime as dt
 import peewee as pw
 
 from ..db.models import (
-    AssistingUnit,
     CaseParty,
     CaseTask,
     ConsultationSession,
@@ -32,7 +31,7 @@ from ..db.models import (
     Unit,
     Urge,
 )
-from . import numbering
+from . import numbering, unit_tasks
 from .errors import NotFound, ValidationError
 from .history import history_of
 from .vocab import CASE_STATES, FOUR_LOOKS, ITEM_STATES
@@ -121,8 +120,8 @@ def gather(number: str) -> dict:
 
 
 def item_dossier(item: SupervisionItem) -> dict:
-    assisting = [a.unit for a in item.assisting.join(Unit).order_by(AssistingUnit.position,
-                                                                   AssistingUnit.id)]
+    tasks = unit_tasks.tasks(item)
+    assisting = [t.unit for t in tasks if t.role != "lead"]
     task = item.case_task
     fields = _row(item)
     fields["lead_unit"] = item.lead_unit.name
@@ -130,11 +129,12 @@ def item_dossier(item: SupervisionItem) -> dict:
     fields["coordination_case"] = task.case.number if task is not None else None
     fields["case_task"] = task.task if task is not None else None
     fields["state_label"] = ITEM_STATES.get(item.state, item.state)
+    roles = {t.unit_id: t.role for t in tasks}
     reports = []
     for report in item.reports.order_by(ResultReport.reported_on, ResultReport.id):
         row = _row(report)
         row["unit"] = report.unit.name
-        row["role"] = "lead" if report.unit_id == item.lead_unit_id else "assist"
+        row["role"] = roles.get(report.unit_id, "assist")
         reports.append(row)
     reviews = []
     for review in item.reviews.order_by(Review.reviewed_on, Review.id):
@@ -147,7 +147,8 @@ def item_dossier(item: SupervisionItem) -> dict:
         "matter": ITEM,
         "number": item.number,
         "fields": fields,
-        "units": [_unit(item.lead_unit, "lead")] + [_unit(u, "assist") for u in assisting],
+        # each handling unit with its task (单位任务): unit, role, part, deadline, signed_on, state ...
+        "units": [{**_unit(t.unit, t.role), **unit_tasks.describe(t)} for t in tasks],
         "reports": reports,
         "urges": [_row(u) for u in item.urges.order_by(Urge.urged_on, Urge.id)],
         "extensions": [_row(e) for e in item.extensions.order_by(Extension.requested_on,

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from ..db import write_transaction
 from ..db.bulk import bulk_insert
 from ..db.models import (
-    AssistingUnit,
     ChangeLog,
     Extension,
     Feedback,
@@ -35,6 +34,7 @@ from ..db.models import (
     Review,
     SupervisionItem,
     Unit,
+    UnitTask,
     Urge,
 )
 from . import history, item_records, numbering, settings
@@ -138,7 +138,9 @@ def _steps(item: Row, w: BulkWrites, v: dict, *, lead: int, helpers: list[int], 
     approved = v["source"] == "public_report" and state not in ("pending_approval", "rejected")
     if v["source"] != "public_report":
         item.number, item.seq_year, item.seq = number, v["seq_year"], v["seq"]
-    item_records.created(item, w, helpers)
+    # (work recorded in a ledger is under way: its units count as having signed for it)
+    signed = None if state in ("pending_approval", "rejected") else (v["issued_on"] or v["registered_on"])
+    item_records.created(item, w, helpers, signed_on=signed)
     if approved:
         item_records.approved(item, w, approved_by=v["instructing_leader"] or NOT_RECORDED,
                               approved_on=v["registered_on"], note=f"从{where}导入，原台账中已立项。",
@@ -226,6 +228,6 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
                          .where(SupervisionItem.number.in_(chunk)), [item.number for item in numbered]))
     for item in items:
         item.id = ids[item.number] if item.number else SupervisionItem.insert(**item).execute()
-    w.flush(AssistingUnit, Urge, Extension, ResultReport, Review, Feedback, ChangeLog)
+    w.flush(UnitTask, Urge, Extension, ResultReport, Review, Feedback, ChangeLog)
     return ImportResult(total, plan.duplicates, plan.errors, list(plan.new_units),
                         [item.number or "" for item in items])

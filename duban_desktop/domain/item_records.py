@@ -12,19 +12,79 @@ step saves the fields changed here (``LiveWrites.save``), the importer stores it
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
-from ..db.models import AssistingUnit, Extension, Feedback, ResultReport, Review, Urge
+from ..db.models import Extension, Feedback, ResultReport, Review, UnitTask, Urge
 from .vocab import FEEDBACK_KINDS, FOUR_LOOKS, URGE_METHODS, VERDICTS
 
 ALL_PASS = {look: (True, "") for look in FOUR_LOOKS}  # the four looks passed, no notes
 
 
-def created(item, w, helpers=()) -> None:
-    """确定项目 (the item itself is stored by the caller): its assisting units and history."""
-    for position, unit in enumerate(helpers):
-        w.add(AssistingUnit, item=item, unit=unit, position=position)
+class TaskSpec(NamedTuple):
+    """A helping unit's task as registered: the unit (a Unit or its id), its role, its
+    part, its deadline (None: the item's), the person answering for it and a phone."""
+
+    unit: object
+    role: str = "assist"
+    part: str = ""
+    deadline: dt.date | None = None
+    responsible_person: str = ""
+    phone: str = ""
+
+
+def created(item, w, helpers=(), signed_on: dt.date | None = None) -> list:
+    """确定项目 (the item itself is stored by the caller): its unit tasks, the lead unit's
+    first (the item's deadline and responsible person), then one for each of ``helpers``
+    (units, or ``TaskSpec``s), each 待签收 unless ``signed_on`` (an import of work long
+    under way); and its history."""
+    tasks = [w.add(UnitTask, item=item, unit=item.lead_unit, role="lead", deadline=item.deadline,
+                   responsible_person=item.responsible_person, signed_on=signed_on, position=0)]
+    for position, helper in enumerate(helpers, start=1):
+        spec = helper if isinstance(helper, TaskSpec) else TaskSpec(helper)
+        tasks.append(w.add(UnitTask, item=item, unit=spec.unit, role=spec.role, part=spec.part,
+                           deadline=spec.deadline or item.deadline, responsible_person=spec.responsible_person,
+                           phone=spec.phone, signed_on=signed_on, position=position))
     w.log("item", item, "create", field="number", new=item.number or "", note=item.title,
           day=item.registered_on)
+    return tasks
+
+
+def lead_task(item, w):
+    """The lead unit's task of the item."""
+    return next(t for t in w.tasks(item) if t.role == "lead")
+
+
+def task_of(item, w, unit_id: int):
+    """The task of the unit ``unit_id`` in the item (None if it has none)."""
+    return next((t for t in w.tasks(item) if _unit_id(t) == unit_id), None)
+
+
+def _id(value) -> int:
+    return value if isinstance(value, int) else value.id
+
+
+def _unit_id(task) -> int:
+    """(A Row holds the unit's id; a stored task is read without its unit.)"""
+    return _id(task["unit"]) if isinstance(task, dict) else task.unit_id
+
+
+def deadline_moved(item, w, old: dt.date, new: dt.date) -> None:
+    """The item's deadline moved: the lead's task and every open task that had the item's
+    deadline (by default each unit's) move with it; a unit given a deadline of its own
+    keeps it."""
+    for task in w.tasks(item):
+        follows = task.role == "lead" or (task.deadline == old and task.state != "done")
+        if follows and task.deadline != new:
+            task.deadline = new
+            w.save_task(task)
+
+
+def signed(item, w, task, *, signed_on: dt.date, unit_name: str) -> None:
+    """签收: the unit acknowledged its task."""
+    task.signed_on = signed_on
+    w.save_task(task)
+    w.log("item", item, "sign", field="signed_on", new=signed_on, note=unit_name, day=signed_on)
+    w.changed(item)
 
 
 def approved(item, w, *, approved_by: str, approved_on: dt.date, note: str, deadline: dt.date,
@@ -32,6 +92,8 @@ def approved(item, w, *, approved_by: str, approved_on: dt.date, note: str, dead
     """A leader approved a 群众反映 item: registered that day, with its number (of
     ``year``; the steps number it in the year of approval)."""
     item.approved_by, item.approved_on, item.approval_note = approved_by, approved_on, note
+    if deadline != item.deadline:
+        deadline_moved(item, w, item.deadline, deadline)
     item.deadline = item.original_deadline = deadline
     item.registered_on = approved_on
     if item.issued_on is None or item.issued_on < approved_on:
@@ -51,42 +113,56 @@ def rejected(item, w, *, reason: str, day: dt.date | None = None) -> None:
 
 
 def urged(item, w, *, urged_on: dt.date, method: str, content: str = "", reply_days: int | None = None,
-          reply_by: dt.date | None = None, new_deadline: dt.date | None = None):
-    """检查催办: the urge record; the item's urge count, last urge and perhaps its deadline."""
-    record = w.add(Urge, item=item, urged_on=urged_on, method=method, content=content,
+          reply_by: dt.date | None = None, new_deadline: dt.date | None = None, task=None):
+    """检查催办: the urge record, addressed to a unit's task (by default the lead unit's:
+    the book's one handling unit); the item's and the task's urge count and last urge,
+    and perhaps the item's deadline."""
+    task = task or lead_task(item, w)
+    record = w.add(Urge, item=item, unit_task=task, urged_on=urged_on, method=method, content=content,
                    reply_days=reply_days, reply_by=reply_by, new_deadline=new_deadline,
                    urged_by=w.operator)
     w.count(item, "urge_count")  # in SQL (urge_count + 1) for a step: another desk's urge is never lost
+    w.count(task, "urge_count")
     if item.last_urged_on is None or urged_on >= item.last_urged_on:
         item.last_urged_on = urged_on
+    if task.last_urged_on is None or urged_on >= task.last_urged_on:
+        task.last_urged_on = urged_on
     note = f"{URGE_METHODS[method]}。{content}".strip()
     if new_deadline and new_deadline != item.deadline:
         w.log("item", item, "urge", field="deadline", old=item.deadline, new=new_deadline, note=note,
               day=urged_on)
+        deadline_moved(item, w, item.deadline, new_deadline)
         item.deadline = new_deadline
     else:
         w.log("item", item, "urge", field="urge_count", old=item.urge_count - 1, new=item.urge_count,
               note=note, day=urged_on)
+    w.save_task(task)
     w.changed(item)
     return record
 
 
 def extended(item, w, *, requested_on: dt.date, reason: str, approved_by: str, new_deadline: dt.date):
     """延期: the extension record; the deadline moves."""
-    record = w.add(Extension, item=item, requested_on=requested_on, reason=reason,
+    record = w.add(Extension, item=item, unit_task=lead_task(item, w), requested_on=requested_on, reason=reason,
                    approved_by=approved_by, old_deadline=item.deadline, new_deadline=new_deadline,
                    recorded_by=w.operator)
     w.log("item", item, "extend", field="deadline", old=item.deadline, new=new_deadline,
           note=f"{approved_by}批准。{reason}", day=requested_on)
+    deadline_moved(item, w, item.deadline, new_deadline)
     item.deadline = new_deadline
     w.changed(item)
     return record
 
 
 def reported(item, w, *, unit, unit_name: str, is_lead: bool, reported_on: dt.date, content: str):
-    """A handling unit's result; the lead unit's sends the item to review."""
-    record = w.add(ResultReport, item=item, unit=unit, reported_on=reported_on, content=content,
+    """A handling unit's result, recorded with its task: the lead unit's (the joint report)
+    is reported and sends the item to review; a helping unit's task is done."""
+    task = task_of(item, w, _id(unit))
+    record = w.add(ResultReport, item=item, unit=unit, unit_task=task, reported_on=reported_on, content=content,
                    recorded_by=w.operator)
+    if task is not None:
+        task.state, task.reported_on = ("reported" if is_lead else "done"), reported_on
+        w.save_task(task)
     if is_lead:
         w.log("item", item, "report", field="result", old=item.result, new=content, note=unit_name,
               day=reported_on)
@@ -105,22 +181,27 @@ def reviewed(item, w, *, reviewed_on: dt.date, verdict: str, looks: dict[str, tu
     fields = {}
     for look, (ok, note) in looks.items():
         fields[look], fields[f"{look}_note"] = ok, note
-    record = w.add(Review, item=item, reviewed_on=reviewed_on, verdict=verdict, comment=comment,
+    task = lead_task(item, w)
+    record = w.add(Review, item=item, unit_task=task, reviewed_on=reviewed_on, verdict=verdict, comment=comment,
                    reviewer=w.operator, **fields)
     failing = [FOUR_LOOKS[k] for k, (ok, _) in looks.items() if not ok]
     old_state = item.state
     if verdict == "pass":
         item.state, item.completed_on = "passed", item.result_reported_on
+        task.state = "done"
     else:
-        item.state = "in_progress"
+        item.state, task.state = "in_progress", "open"
         if verdict == "redo":
             item.result, item.result_reported_on = "", None
+            task.reported_on = None
     note = VERDICTS[verdict] + ("。未通过：" + "、".join(failing) if failing else "")
     note += f"。{comment}" if comment else ""
     w.log("item", item, "review", field="state", old=old_state, new=item.state, note=note, day=reviewed_on)
     if new_deadline and new_deadline != item.deadline:
         w.log("item", item, "review", field="deadline", old=item.deadline, new=new_deadline, day=reviewed_on)
+        deadline_moved(item, w, item.deadline, new_deadline)
         item.deadline = new_deadline
+    w.save_task(task)
     w.changed(item)
     return record
 

@@ -15,7 +15,7 @@ import peewee as pw
 
 from ..db import search
 from ..db.ids import distinct_desc, ids_of
-from ..db.models import AssistingUnit, SupervisionItem, Unit
+from ..db.models import SupervisionItem, Unit, UnitTask
 from . import state as states
 from .dates import stored_date
 from .errors import ValidationError
@@ -56,8 +56,8 @@ def condition(f: ItemFilter, today: dt.date | None = None) -> pw.Expression:
     if f.year:
         parts.append(item.registered_on.between(dt.date(f.year, 1, 1), dt.date(f.year, 12, 31)))
     if f.unit:
-        assisting = AssistingUnit.select(AssistingUnit.item).where(AssistingUnit.unit == f.unit)
-        parts.append((item.lead_unit == f.unit) | item.id.in_(assisting))
+        # (any role: the lead unit's task is one of the unit's tasks)
+        parts.append(item.id.in_(UnitTask.select(UnitTask.item).where(UnitTask.unit == f.unit)))
     if f.overdue_only:
         parts.append(states.overdue_sql(today or dt.date.today()))
     for word in f.text.split():
@@ -65,7 +65,7 @@ def condition(f: ItemFilter, today: dt.date | None = None) -> pw.Expression:
         text = search.item_text_match(word)
         if text is None:  # no search table (another database server): the columns themselves
             units = Unit.select(Unit.id).where(Unit.name.contains(word))
-            assisting = AssistingUnit.select(AssistingUnit.item).where(AssistingUnit.unit.in_(units))
+            assisting = UnitTask.select(UnitTask.item).where(UnitTask.unit.in_(units))
             text = (item.title.contains(word) | item.number.contains(word)
                     | item.leader_instruction.contains(word) | item.instructing_leader.contains(word)
                     | item.responsible_person.contains(word) | item.lead_unit.in_(units)

@@ -38,6 +38,7 @@ SPECS: dict[str, Spec] = {
     "due_soon_days": Spec("临期提醒(工作日)", 3, "int", low=1, high=30),
     "review_wait_days": Spec("待审理提醒（工作日）", 3, "int", low=1, high=60),
     "feedback_wait_days": Spec("待反馈提醒（工作日）", 3, "int", low=1, high=60),
+    "sign_wait_days": Spec("待签收提醒（工作日）", 2, "int", low=1, high=30),
     "default_reply_days": Spec("催办反馈期限(日)", 5, "int", low=1, high=90),
     "default_urge_method": Spec("常用催办方式", "phone", max_len=20),
     "font_body": Spec("正文字体", "仿宋_GB2312", max_len=40),

@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import peewee as pw
 
-from ..db.models import CoordinationCase, Review, SupervisionItem
+from ..db.models import CoordinationCase, Review, SupervisionItem, UnitTask
 from . import settings
 from .vocab import CASE_OPEN_STATES, ITEM_OPEN_STATES
 from .workdays import ONE_DAY, WorkCalendar, current_calendar
@@ -115,6 +115,8 @@ class Rules(NamedTuple):
     review_cutoff: dt.date  # a result reported on or before this waited too long for review
     feedback_wait_days: int
     feedback_cutoff: dt.date  # a review passed on or before this waited too long for feedback
+    sign_wait_days: int = 2
+    sign_cutoff: dt.date | None = None  # a task issued on or before this and not signed for: 待签收超时
 
 
 def due_soon_horizon(calendar: WorkCalendar, today: dt.date, days: int) -> dt.date:
@@ -145,9 +147,11 @@ def rules(today: dt.date | None = None, calendar: WorkCalendar | None = None,
     soon = int(get("due_soon_days"))
     review = int(get("review_wait_days"))
     feedback = int(get(feedback_wait_setting()))
+    sign = int(get("sign_wait_days"))
     return Rules(today, calendar, soon, due_soon_horizon(calendar, today, soon),
                  review, waited_cutoff(calendar, today, review),
-                 feedback, waited_cutoff(calendar, today, feedback))
+                 feedback, waited_cutoff(calendar, today, feedback),
+                 sign, waited_cutoff(calendar, today, sign))
 
 
 # ------------------------------------------------------------------ Python
@@ -315,6 +319,15 @@ def review_late_sql(r: Rules) -> pw.Expression:
     """待审理超时 in SQL (``office_late`` of an item awaiting review)."""
     item = SupervisionItem
     return (item.state == "awaiting_review") & (item.result_reported_on <= r.review_cutoff)
+
+
+def unsigned_late_sql(r: Rules) -> pw.Expression:
+    """待签收超时 in SQL, on unit tasks joined to their items: a unit that has not signed for
+    its task (still open, the item in progress) more than the office's limit of working
+    days after the item was issued."""
+    issued = pw.fn.COALESCE(SupervisionItem.issued_on, SupervisionItem.registered_on)
+    return (UnitTask.signed_on.is_null() & (UnitTask.state == "open")
+            & (SupervisionItem.state == "in_progress") & (issued <= r.sign_cutoff))
 
 
 def feedback_late_sql(r: Rules) -> pw.Expression:

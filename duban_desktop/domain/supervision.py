@@ -8,12 +8,10 @@ history. Nothing is half-written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from ..db import write_transaction
 from ..db.connection import lock_row
 from ..db.models import (
-    AssistingUnit,
     Extension,
     Feedback,
     ResultReport,
@@ -22,7 +20,7 @@ from ..db.models import (
     Unit,
     Urge,
 )
-from . import history, item_records, numbering, stale_edit
+from . import history, item_records, numbering, stale_edit, unit_tasks
 from .dates import format_cn, require_not_future, require_order, to_date
 from .errors import NotFound, StepNotAllowed, ValidationError
 from .text import clean, require_choice, to_int
@@ -164,27 +162,9 @@ def resolve_deadline(deadline=None, workdays=None, start: dt.date | None = None)
     return _date("deadline", deadline)
 
 
-def _assisting(values: Iterable, lead: Unit) -> list[Unit]:
-    units: list[Unit] = []
-    for value in values or ():
-        if isinstance(value, str) and not value.strip():
-            continue
-        unit = resolve_unit(value, field="assisting_units", label="协办单位")
-        if unit.id == lead.id:
-            raise ValidationError("assisting_units", f"“{unit.name}”已是主办单位,不能同时作为协办单位。")
-        if all(u.id != unit.id for u in units):
-            units.append(unit)
-    return units
-
-
-def _set_assisting(item: SupervisionItem, units: list[Unit]) -> None:
-    AssistingUnit.delete().where(AssistingUnit.item == item).execute()
-    for position, unit in enumerate(units):
-        AssistingUnit.create(item=item, unit=unit, position=position)
-
-
 def assisting_units(item: SupervisionItem) -> list[Unit]:
-    return [a.unit for a in item.assisting.order_by(AssistingUnit.position)]
+    """The item's helping units (协办 and 配合), as registered."""
+    return unit_tasks.helping_units(item)
 
 
 def _next_number(year: int) -> tuple[str, int]:
@@ -254,7 +234,7 @@ def register_item(*, title, lead_unit, responsible_person, source, deadline=None
 
     with write_transaction():
         lead = resolve_unit(lead_unit, field="lead_unit", label="主办单位")
-        helpers = _assisting(assisting, lead)
+        helpers = unit_tasks.helpers_from(assisting, lead)
         item = SupervisionItem(
             state="pending_approval" if source == "public_report" else "in_progress",
             source=source, lead_unit=lead, registered_on=registered_on, issued_on=issued_on,
@@ -335,6 +315,7 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
         stale_edit.refuse_if_changed("item", item, expected_version, seen_history)
         _require(item, "edit")
         changes: dict[str, tuple] = {}
+        new_lead = new_helpers = None
         for field, value in values.items():
             if field in TEXT_FIELDS:
                 new = _text(field, value)
@@ -347,15 +328,10 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
                 if new.id == item.lead_unit_id:
                     continue
                 changes["lead_unit"] = (item.lead_unit.name, new.name)
-                item.lead_unit = new
+                new_lead = item.lead_unit = new
                 continue
             elif field == "assisting":
-                lead = item.lead_unit
-                units = _assisting(value, lead)
-                old = [u.name for u in assisting_units(item)]
-                if old != [u.name for u in units]:
-                    changes["assisting"] = ("、".join(old), "、".join(u.name for u in units))
-                    _set_assisting(item, units)
+                new_helpers = value
                 continue
             elif field == "deadline":
                 new = _date("deadline", value)
@@ -372,6 +348,15 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
             if old != new:
                 changes[field] = (old, new)
                 setattr(item, field, new)
+        if new_lead is not None or new_helpers is not None:
+            old = assisting_units(item)
+            helpers = (unit_tasks.helpers_from(new_helpers, item.lead_unit) if new_helpers is not None
+                       else [u for u in old if u.id != item.lead_unit_id])
+            if [u.name for u in old] != [u.name for u in helpers]:
+                changes["assisting"] = ("、".join(u.name for u in old), "、".join(u.name for u in helpers))
+            unit_tasks.set_units(item, item.lead_unit, helpers)
+        if "deadline" in changes:
+            item_records.deadline_moved(item, LiveWrites(), *changes["deadline"])
         if item.source == "leader_instruction" and not (item.leader_instruction and item.instructing_leader):
             raise ValidationError("leader_instruction", "立项依据为“领导批示”时,请填写“领导批示”和“批示领导”。")
         require_order(item.instruction_date, item.registered_on, field="instruction_date",
@@ -479,17 +464,9 @@ def report_result(item_id: int, *, content, unit=None, reported_on=None,
     return report
 
 
-def unit_results(item: SupervisionItem, reports=None, assisting=None) -> list[tuple[Unit, str, str, dt.date | None]]:
-    """Each handling unit with its role and its latest reported result. ``reports`` (in
-    reported_on, id order) and ``assisting`` (the assisting units in position order) when
-    the caller has read them already (a batch of forms), else they are read here."""
-    if reports is None:
-        reports = item.reports.order_by(ResultReport.reported_on, ResultReport.id)
-    latest: dict[int, ResultReport] = {report.unit_id: report for report in reports}
-    units = assisting_units(item) if assisting is None else assisting
-    rows = [(item.lead_unit, "主办")] + [(u, "协办") for u in units]
-    return [(u, role, latest[u.id].content if u.id in latest else "",
-             latest[u.id].reported_on if u.id in latest else None) for u, role in rows]
+def unit_results(item: SupervisionItem, reports=None, helpers=None) -> list[tuple[Unit, str, str, dt.date | None]]:
+    """Each handling unit with its role and its latest reported result (unit_tasks.py)."""
+    return unit_tasks.unit_results(item, reports, helpers)
 
 
 # ------------------------------------------------------------------ 情况审理

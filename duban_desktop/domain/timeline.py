@@ -15,6 +15,7 @@ from ..db.models import (
     SupervisionItem,
     Urge,
 )
+from . import unit_tasks
 from .dates import format_cn
 from .history import ACTION_LABELS, history_of
 from .vocab import (
@@ -52,6 +53,7 @@ FIELD_LABELS = {
     "handler": "经办人", "parties": "协调各方", "means": "协调手段", "sessions": "协商次数",
     "archived_on": "归档日期", "hard_approved_by": "批准硬协调的领导", "item": "督办事项",
     "name": "名称", "contact_person": "联系人", "phone": "联系电话", "note": "备注",
+    "signed_on": "签收日期",
 }
 
 
@@ -88,6 +90,9 @@ def item_timeline(item: SupervisionItem) -> list[Entry]:
                      item.registrar)]
     if item.approved_by:
         entries.append(Entry(item.approved_on, "approval", "领导批准立项", f"{item.approved_by} {item.approval_note}".strip()))
+    for task in unit_tasks.tasks(item):
+        if task.signed_on:
+            entries.append(Entry(task.signed_on, "sign", "签收", task.unit.name))
     for u in item.urges.order_by(Urge.urged_on, Urge.id):
         detail = URGE_METHODS.get(u.method, u.method)
         if u.content:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..db import write_transaction
 from ..db.connection import is_server, lock_row, server_now
-from ..db.models import AssistingUnit, CaseParty, CaseTask, ResultReport, SupervisionItem, Unit
+from ..db.models import CaseParty, CaseTask, ResultReport, SupervisionItem, Unit, UnitTask
 from . import history
 from .errors import NotFound, ValidationError
 from .text import clean
@@ -123,7 +123,7 @@ def unit_in_use(unit: Unit) -> bool:
         query.exists()
         for query in (
             SupervisionItem.select().where(SupervisionItem.lead_unit == unit),
-            AssistingUnit.select().where(AssistingUnit.unit == unit),
+            UnitTask.select().where(UnitTask.unit == unit),
             ResultReport.select().where(ResultReport.unit == unit),
             CaseParty.select().where(CaseParty.unit == unit),
             CaseTask.select().where(CaseTask.unit == unit),

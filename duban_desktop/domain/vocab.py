@@ -27,6 +27,11 @@ ITEM_STATES = {
 ITEM_OPEN_STATES = ("in_progress", "awaiting_review", "passed")
 ITEM_FINAL_STATES = ("closed", "voided", "rejected")
 
+# a unit task's role (单位任务: db/models.py UnitTask)
+UNIT_ROLES = {"lead": "主办", "assist": "协办", "cooperate": "配合"}
+# a unit task's stored progress
+UNIT_TASK_STATES = {"open": "办理中", "reported": "已报送", "done": "已办结"}
+
 URGE_METHODS = {
     "in_person": "当面催办",
     "phone": "电话催办",
@@ -142,6 +147,7 @@ RECORD_KINDS = {
 ITEM_STEP_LABELS = {
     "approve": "批准立项",
     "reject": "不予立项",
+    "sign": "签收",
     "urge": "检查催办",
     "extend": "延期",
     "report": "报送办理结果",

@@ -26,12 +26,12 @@ import peewee as pw
 from ..db.bulk import bulk_insert
 from ..db.connection import BUSY_LIMIT_S, classify_lock, describe_open, is_server, server_now
 from ..db.errors import DatabaseBusyError, RecordBusyError
-from ..db.models import ChangeLog, database
+from ..db.models import ChangeLog, UnitTask, database
 from . import history
 from .errors import NotFound, ValidationError
 
-# the columns that point at the item or case a record belongs to (a Row until stored)
-_REFERENCES = ("item", "case", "entity_id")
+# the columns that point at the item, case or unit task a record belongs to (a Row until stored)
+_REFERENCES = ("item", "case", "entity_id", "unit_task", "parent")
 
 
 class Row(dict):
@@ -84,9 +84,26 @@ class LiveWrites:
     def __init__(self, operator: str | None = None):
         self.operator = operator or history.current_operator()
         self._counted: dict[tuple[type, int, str], int] = {}
+        self._tasks: dict[int, list] = {}
 
     def add(self, model, **values):
-        return model.create(**values)
+        made = model.create(**values)
+        if model is UnitTask and made.item_id in self._tasks:
+            self._tasks[made.item_id].append(made)
+        return made
+
+    def tasks(self, item) -> list:
+        """The item's unit tasks, lead first (read once a step; the step holds the item's
+        lock, which covers its tasks: every writer of a task locks its item first)."""
+        if item.id not in self._tasks:
+            self._tasks[item.id] = list(UnitTask.select().where(UnitTask.item == item.id)
+                                        .order_by(UnitTask.position, UnitTask.id))
+        return self._tasks[item.id]
+
+    def save_task(self, task) -> None:
+        """Store what the step changed on a unit task (as ``save`` does for the item)."""
+        if task.dirty_fields or any(k[0] is UnitTask and k[1] == task.id for k in self._counted):
+            self.save(task)
 
     def count(self, target, field: str, by: int = 1) -> None:
         """Add ``by`` to the counter ``field`` of ``target``: in memory now, in the
@@ -124,11 +141,22 @@ class BulkWrites:
         now = server_now() if at is None else None  # the server's clock, as the steps' rows
         self._at = at or (lambda day: now)
         self.rows: dict[type, list[Row]] = {}
+        self._tasks: dict[int, list[Row]] = {}  # id() of an item's Row -> its task Rows
 
     def add(self, model, **values) -> Row:
-        row = Row(values)
+        # (a unit task is read and counted by the later steps: every field there from the start)
+        row = Row.of(model, **values) if model is UnitTask else Row(values)
         self.rows.setdefault(model, []).append(row)
+        if model is UnitTask:
+            self._tasks.setdefault(id(values["item"]), []).append(row)
         return row
+
+    def tasks(self, item: Row) -> list[Row]:
+        """The unit tasks added for the item's Row, lead first."""
+        return self._tasks.get(id(item), [])
+
+    def save_task(self, task: Row) -> None:
+        """(A Row is stored as it is at ``flush``.)"""
 
     def count(self, target, field: str, by: int = 1) -> None:
         """Add ``by`` to the counter ``field`` of a Row (stored with it)."""
@@ -145,7 +173,10 @@ class BulkWrites:
                  new_value=history.as_text(new), note=note)
 
     def flush(self, *models) -> None:
-        """Store the rows of ``models`` (in that order); references to Rows become ids."""
+        """Store the rows of ``models`` (in that order); references to Rows become ids.
+        Unit tasks are given the ids they were stored with (found again by their item and
+        unit, which are unique), so that the urges and reports after them can point at
+        them."""
         for model in models:
             rows = self.rows.pop(model, [])
             for row in rows:
@@ -154,6 +185,22 @@ class BulkWrites:
                     if isinstance(value, Row):
                         row[key] = value["id"]
             bulk_insert(model, rows)
+            if model is UnitTask:
+                _find_task_ids(rows)
+                self._tasks.clear()
+
+
+def _find_task_ids(rows: list[Row], chunk: int = 500) -> None:
+    """Give stored unit task Rows their ids (by their unique item and unit)."""
+    wanting = {(row["item"], row["unit"]): row for row in rows if row.get("id") is None}
+    items = sorted({item for item, _unit in wanting})
+    for start in range(0, len(items), chunk):
+        query = (UnitTask.select(UnitTask.id, UnitTask.item, UnitTask.unit)
+                 .where(UnitTask.item.in_(items[start:start + chunk])).tuples())
+        for task_id, item_id, unit_id in query:
+            row = wanting.get((item_id, unit_id))
+            if row is not None:
+                row["id"] = task_id
 
 
 def save_changes(target, counted: dict[str, int] | None = None) -> None:
@@ -170,8 +217,10 @@ def save_changes(target, counted: dict[str, int] | None = None) -> None:
     for name, by in counted.items():
         values[fields[name]] = fields[name] + by
     values[model.version] = model.version + 1
-    values[model.updated_at] = server_now()
-    back = [model.version, model.updated_at, *(fields[name] for name in counted)]
+    back = [model.version, *(fields[name] for name in counted)]
+    if "updated_at" in fields:  # (a unit task has none: its item's says when)
+        values[model.updated_at] = server_now()
+        back.insert(1, model.updated_at)
     query = (model.update(values).where(model._meta.primary_key == target.id)
              .returning(*back).tuples())
     stored = list(query.execute())

@@ -11,13 +11,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..db.models import (
-    AssistingUnit,
     Extension,
     Feedback,
     ResultReport,
     Review,
     SupervisionItem,
     Unit,
+    UnitTask,
     Urge,
 )
 from ..domain import coordination, ledger, settings, statistics, supervision
@@ -108,6 +108,7 @@ class Related:
     """What an item's forms print besides its own row, each list in date order."""
 
     assisting: list[Unit] = field(default_factory=list)
+    helping: list[UnitTask] = field(default_factory=list)  # the helping units' tasks, in order
     urges: list[Urge] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
     reports: list[ResultReport] = field(default_factory=list)
@@ -117,10 +118,12 @@ class Related:
 
 def load_related(item_ids: list[int]) -> dict[int, Related]:
     found = {item_id: Related() for item_id in item_ids}
-    assisting = (AssistingUnit.select(AssistingUnit, Unit).join(Unit)
-                 .where(AssistingUnit.item.in_(item_ids)).order_by(AssistingUnit.position))
-    for link in assisting:
-        found[link.item_id].assisting.append(link.unit)
+    helping = (UnitTask.select(UnitTask, Unit).join(Unit)
+               .where(UnitTask.item.in_(item_ids) & (UnitTask.role != "lead"))
+               .order_by(UnitTask.position, UnitTask.id))
+    for task in helping:
+        found[task.item_id].helping.append(task)
+        found[task.item_id].assisting.append(task.unit)
     for name, model, order in (("urges", Urge, (Urge.urged_on, Urge.id)),
                                ("extensions", Extension, (Extension.requested_on, Extension.id)),
                                ("reports", ResultReport, (ResultReport.reported_on, ResultReport.id)),
@@ -170,7 +173,7 @@ def urge_records(item: SupervisionItem, related: Related | None = None) -> list[
 def _handling_summary(item: SupervisionItem, related: Related) -> str:
     """处理结果 on the register: what each unit reported, the review, the feedback."""
     lines = []
-    for unit, role, content, reported_on in supervision.unit_results(item, related.reports, related.assisting):
+    for unit, role, content, reported_on in supervision.unit_results(item, related.reports, related.helping):
         if content:
             when = f"({format_cn(reported_on)}报送)" if reported_on else ""
             lines.append(f"{role}单位{unit.name}{when}:{_sentence(content)}")

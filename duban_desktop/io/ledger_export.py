@@ -41,12 +41,12 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.pagebreak import Break
 
 from ..db.models import (
-    AssistingUnit,
     CaseParty,
     CaseTask,
     CoordinationCase,
     SupervisionItem,
     Unit,
+    UnitTask,
     database,
 )
 from ..domain import settings
@@ -206,10 +206,10 @@ def _tone_specs(columns, tone: str) -> list[CellSpec]:
 
 def _assisting_names(cond) -> dict[int, str]:
     ids = SupervisionItem.select(SupervisionItem.id).where(cond)
-    query = (AssistingUnit.select(AssistingUnit.item, Unit.name)
-             .join(Unit, on=(AssistingUnit.unit == Unit.id))
-             .where(AssistingUnit.item.in_(ids))
-             .order_by(AssistingUnit.item, AssistingUnit.position))
+    query = (UnitTask.select(UnitTask.item, Unit.name)
+             .join(Unit, on=(UnitTask.unit == Unit.id))
+             .where(UnitTask.item.in_(ids) & (UnitTask.role != "lead"))
+             .order_by(UnitTask.item, UnitTask.position))
     found: dict[int, list[str]] = defaultdict(list)
     for item_id, name in _rows(query):
         found[item_id].append(name)

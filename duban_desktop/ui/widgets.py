@@ -138,6 +138,28 @@ class CheckBox(QCheckBox):
         self.setChecked(bool(value))
 
 
+class ChecksPicker(QWidget):
+    """Several choices, each a check box (code -> label); ``value`` is the codes checked."""
+
+    def __init__(self, choices: dict, checked=()):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict = {}
+        for code, text in choices.items():
+            box = QCheckBox(text)
+            box.setChecked(code in checked)
+            layout.addWidget(box)
+            self.boxes[code] = box
+
+    def value(self) -> list:
+        return [code for code, box in self.boxes.items() if box.isChecked()]
+
+    def set_value(self, value) -> None:
+        for code, box in self.boxes.items():
+            box.setChecked(code in value)
+
+
 class DeadlineEdit(QWidget):
     """完成时限: a date, or N working days from a start date; shows the date as you type."""
 

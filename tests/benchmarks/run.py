@@ -241,7 +241,7 @@ def counts(path: Path) -> dict:
     try:
         return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 for table in ("supervision_item", "urge", "review", "feedback", "result_report",
-                              "coordination_case", "assisting_unit")}
+                              "coordination_case", "unit_task")}
     finally:
         conn.close()
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from duban_desktop.db import close_database, open_database
 from duban_desktop.db.models import (
-    AssistingUnit,
     CaseParty,
     CaseTask,
     ChangeLog,
@@ -20,6 +19,7 @@ from duban_desktop.db.models import (
     Review,
     SupervisionItem,
     Unit,
+    UnitTask,
     Urge,
 )
 from duban_desktop.domain import consistency, coordination, numbering, supervision
@@ -36,6 +36,8 @@ def _row(record) -> dict:
     for key in ("unit", "lead_unit"):
         if key in data:
             data[key] = Unit.get_by_id(data[key]).name
+    if data.get("unit_task") is not None:  # a record's unit task: by its unit, not its id
+        data["unit_task"] = Unit.get_by_id(UnitTask.get_by_id(data["unit_task"]).unit_id).name
     return data
 
 
@@ -51,8 +53,11 @@ def item_snapshot(item_id: int) -> dict:
     item = SupervisionItem.get_by_id(item_id)
     records = {model.__name__: [_row(r) for r in model.select().where(model.item == item_id).order_by(model.id)]
                for model in ITEM_RECORDS}
-    assisting = [Unit.get_by_id(a.unit_id).name for a in
-                 AssistingUnit.select().where(AssistingUnit.item == item_id).order_by(AssistingUnit.position)]
+    tasks = list(UnitTask.select().where(UnitTask.item == item_id).order_by(UnitTask.position))
+    assisting = [Unit.get_by_id(t.unit_id).name for t in tasks if t.role != "lead"]
+    # (signed_on: an import counts a ledger's work as signed for; the steps have no 签收 yet)
+    records["UnitTask"] = [{k: v for k, v in _row(t).items() if k not in ("signed_on", "version")}
+                           for t in tasks]
     row = _row(item)
     row["case_task"] = item.case_task_id is not None
     return {"item": row, "records": records, "assisting": assisting, "history": history("item", item_id),

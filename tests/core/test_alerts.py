@@ -111,6 +111,12 @@ def test_alerts_read_items_and_urges_from_indexes_alone(db):
         tables = {alias: table for table, alias in re.findall(r'"(\w+)" AS "(\w+)"', sql)}
         if not sql.lstrip().upper().startswith("SELECT") or not {"supervision_item", "urge", "review"} & set(tables.values()):
             continue
+        if 'FROM "unit_task"' in sql:
+            # 待签收超时 starts from the few tasks nobody signed for (the signed_on index),
+            # then reads each one's item by its key
+            plan = " ".join(step for *_ids, step in database.execute_sql("EXPLAIN QUERY PLAN " + sql).fetchall())
+            assert "unit_task_signed_on" in plan, plan
+            continue
         for *_ids, step in database.execute_sql("EXPLAIN QUERY PLAN " + sql).fetchall():
             alias = re.match(r"(?:SEARCH|SCAN) (\w+)", step)
             if alias and tables.get(alias.group(1)) in ("supervision_item", "urge", "review"):

@@ -79,7 +79,7 @@ def test_alerts_text_lists_each_level_with_its_items(tmp_path):
     path = tmp_path / "office.sqlite"
     open_database(path)
     try:
-        late = factories.item(title="逾期未报的事项").number  # due 2026-06-30, nothing reported
+        late = factories.item(title="逾期未报的事项", signed=True).number  # due 2026-06-30, nothing reported
         now = dt.date.today()
         soon = factories.item(title="明天到期的事项", registered_on=now, instruction_date=now,
                               deadline=now + dt.timedelta(days=1), now=now).number

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
 
 from duban_desktop.db import close_database, open_database
-from duban_desktop.db.models import AssistingUnit, ChangeLog, SupervisionItem, Urge
+from duban_desktop.db.models import ChangeLog, SupervisionItem, UnitTask, Urge
 from duban_desktop.domain import consistency, settings, supervision
 from duban_desktop.domain.importing import (
     ERROR,
@@ -138,7 +138,7 @@ def test_import_is_all_or_nothing_and_never_twice(db, db_path, tmp_path):
     # no 办结日期 column: the deadline, but not later than today
     assert kept.state == "closed" and kept.completed_on == TODAY
     assert kept.result == "已完成改造方案,已办结。" and "备注:重点" in kept.content
-    assert [a.unit.name for a in kept.assisting] == ["县财政局"]
+    assert [t.unit.name for t in kept.unit_tasks if t.role != "lead"] == ["县财政局"]
     assert ChangeLog.get((ChangeLog.entity_id == kept.id) & (ChangeLog.action == "import")).note.startswith(
         "从《台账.xlsx》第 5 行导入")
     assert consistency.problems() == []
@@ -203,7 +203,7 @@ def test_round_trip_of_our_own_export(tmp_path):
         plan, result = import_ledger(read_ledger(first), today=TODAY)
         assert plan.errors == 0 and result.created == 9
         assert consistency.problems() == []
-        assert Urge.select().count() == 2 and AssistingUnit.select().count() == 2
+        assert Urge.select().count() == 2 and UnitTask.select().where(UnitTask.role != "lead").count() == 2
         second = export_ledger(tmp_path / "second.xlsx", today=TODAY).path
         assert sheets(first) == sheets(second)
         # and once more: nothing new, nothing doubled

@@ -43,7 +43,7 @@ def test_rows_of_matches_stepping_the_cursor(db):
 def test_alerts_read_as_one_string_are_the_same_alerts(db):
     stored = SupervisionItem.get_by_id(office()[-1].id)
     found = compute_alerts(TODAY)
-    assert {a.level for a in found} == {"overdue", "due_soon", "coordination_overdue"}
+    assert {a.level for a in found} == {"overdue", "due_soon", "unsigned", "coordination_overdue"}
     quoted = next(a for a in found if a.id == stored.id)
     assert quoted.title == stored.title and '"引号"' in quoted.title and "\\反斜杠" in quoted.title
     # 2026-05-16 is a Saturday: the working days from 5-18 to 6-15

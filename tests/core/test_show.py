@@ -141,11 +141,19 @@ def test_item_json_has_every_section_and_round_trips(office):
     assert fields["coordination_case"] is None and fields["case_task"] is None
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", fields["created_at"])
 
-    assert data["units"] == [
+    unit_keys = ("role", "name", "contact_person", "phone", "note", "active")
+    assert [{k: u[k] for k in unit_keys} for u in data["units"]] == [
         {"role": "lead", "name": LEAD, "contact_person": "张伟", "phone": "0571-88001234",
          "note": "", "active": True},
         {"role": "assist", "name": HELPER, "contact_person": "", "phone": "", "note": "",
          "active": True}]
+    # each handling unit's task (单位任务): its deadline followed the extension, nobody signed
+    # for it in this story, the lead's passed review and the helper's report finished them
+    task_keys = ("unit", "role", "part", "deadline", "signed_on", "state", "reported_on", "urge_count",
+                 "responsible_person")
+    assert [tuple(u[k] for k in task_keys) for u in data["units"]] == [
+        (LEAD, "lead", "", "2026-06-12", None, "done", "2026-06-08", 1, "蒋建华"),
+        (HELPER, "assist", "", "2026-06-12", None, "done", "2026-06-05", 0, "")]
     assert [(r["reported_on"], r["unit"], r["role"]) for r in data["reports"]] == [
         ("2026-06-03", LEAD, "lead"), ("2026-06-05", HELPER, "assist"), ("2026-06-08", LEAD, "lead")]
     [urge] = data["urges"]
@@ -231,6 +239,7 @@ def test_item_text_is_chinese_and_readable(office):
     for words in ("催办项目：落实县长关于城区背街小巷改造的批示", "项目内容：改造十二条背街小巷。",
                   "  第二行：雨污分流。", "立项依据：领导批示", "完成时限：2026年6月12日",
                   "原定完成时限：2026年5月29日", "主办：县住房和城乡建设局，联系人：张伟，电话：0571-88001234",
+                  "   完成时限 2026年6月12日，负责人 蒋建华，待签收，已办结，2026年6月8日报送，催办 1 次",
                   "协办：县财政局", "【办理结果报送】3 条", "2. 2026年6月5日　县财政局（协办）",
                   "【检查催办】1 条", "1. 2026年5月20日　电话催办", "反馈期限：3 个工作日，2026年5月25日前",
                   "【延期】1 条", "2026年5月29日 → 2026年6月12日，王建国县长批准", "【情况审理】2 条",

@@ -15,10 +15,10 @@ from .helpers import step_button
 # the window's part of a step (the list's ids, the detail pane, the alerts, the counts); the
 # detail pane alone is about ten (domain/timeline.py and supervision.unit_results read the
 # item's records one table at a time)
-REFRESH_MAX = 26
+REFRESH_MAX = 27  # (+1: 待签收超时, the alerts of units that have not signed)
 # the whole step from the click: the dialog's reads, the step (on the server with its BEGIN,
 # lock timeout and COMMIT), the refresh
-STEP_MAX = 45
+STEP_MAX = 48  # (+3: the unit tasks: the lead's task read and its urge count, the unsigned alerts)
 
 
 class Statements(logging.Handler):

@@ -117,7 +117,7 @@ def test_newer_database_offers_a_backup(qtbot, tmp_path, monkeypatch):
     close_database()
     backups.take_backup(path, "manual")
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value='7' WHERE key='schema_version'")
+    conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     conn.commit()
     conn.close()
     with pytest.raises(NewerSchemaError) as err:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QWidget
 
 from duban_desktop.db.connection import is_server
-from duban_desktop.domain import coordination, supervision
+from duban_desktop.domain import coordination, supervision, unit_steps
 from duban_desktop.ui.lists.alerts_tab import ALERT_ROLE
 from duban_desktop.ui.lists.table_models import CaseTableModel, ItemTableModel
 
@@ -19,11 +19,16 @@ from .helpers import click, type_into
 TODAY = dt.date.today()
 
 
-def make_item(title, days, **kw):
+def make_item(title, days, *, signed=True, **kw):
+    """An item registered 60 days ago; its unit signed for it that day unless ``signed``
+    is false (else it would be 待签收超时 too)."""
     values = dict(title=title, lead_unit="县财政局", responsible_person="吴晓燕", source="document",
                   registered_on=TODAY - dt.timedelta(days=60), deadline=TODAY + dt.timedelta(days=days))
     values.update(kw)
-    return supervision.register_item(**values)
+    made = supervision.register_item(**values)
+    if signed:
+        unit_steps.sign(made.id, signed_on=values["registered_on"])
+    return supervision.get_item(made.id)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
-from duban_desktop.domain import supervision
+from duban_desktop.domain import supervision, unit_tasks
 from duban_desktop.domain.ledger import item_ids
 
 from .helpers import click, step_button, step_texts, type_into
@@ -38,7 +38,19 @@ def test_item_from_registration_to_closed(qtbot, window, dialogs):
     assert item.number.endswith("1号") and item.lead_unit.name == "县住房和城乡建设局"
     assert [u.name for u in supervision.assisting_units(item)] == ["县财政局"]
     assert window.tabs.tabText(2) == "逾期提醒 (1)"  # due within 2 working days
+    assert step_texts(reg) == ["签收", "检查催办", "报送结果", "延期", "修改", "撤销"]
+
+    def sign(dialog):  # both units signed for it today (the default)
+        assert dialog.fields["units"].value() == ["县住房和城乡建设局", "县财政局"]
+        dialog.fields["units"].boxes["县财政局"].setChecked(False)
+    dialogs.expect(sign)
+    click(qtbot, step_button(reg, "签收"))
+    assert [t.signed_on is not None for t in unit_tasks.tasks(supervision.get_item(item.id))] == [True, False]
+    assert "签收" in step_texts(reg)  # 县财政局 has not yet
+    dialogs.expect(lambda d: None)
+    click(qtbot, step_button(reg, "签收"))
     assert step_texts(reg) == ["检查催办", "报送结果", "延期", "修改", "撤销"]
+    assert "签收" in reg.detail.toPlainText()  # the timeline shows who signed when
 
     for method in ("phone", "notice"):
         def urge(dialog, method=method):
@@ -101,6 +113,9 @@ def test_enter_opens_next_step_and_delete_voids(qtbot, window, dialogs):
     window.act_new_item.trigger()
     reg = window.ledger
     reg.table.setFocus()
+    dialogs.expect(lambda d: None)  # the next step of a new item: its units sign for it
+    qtbot.keyClick(reg.table, Qt.Key_Return)
+    assert unit_tasks.tasks(supervision.get_item(reg.selected_id))[0].signed_on is not None
     dialogs.expect(lambda d: d.fields["method"].set_value("phone"))
     qtbot.keyClick(reg.table, Qt.Key_Return)
     assert supervision.get_item(reg.selected_id).urge_count == 1

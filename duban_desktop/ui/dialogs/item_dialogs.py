@@ -10,6 +10,7 @@ from ...domain.dates import format_cn
 from ...domain.vocab import FEEDBACK_KINDS, FOUR_LOOKS, ITEM_SOURCES, URGE_METHODS, VERDICTS
 from ..settings_store import ui_settings
 from ..widgets import (
+    ChecksPicker,
     ChoiceCombo,
     DateEdit,
     DeadlineEdit,
@@ -205,7 +206,23 @@ def reject_dialog(parent, item):
     return dialog.run()
 
 
+def sign_dialog(parent, item):
+    from ...domain import unit_steps
+    from ...domain.vocab import UNIT_ROLES
+
+    waiting = unit_steps.unsigned_tasks(item)
+    names = {t.unit.name: f"{t.unit.name}（{UNIT_ROLES[t.role]}）" for t in waiting}
+    dialog = FormDialog(parent, f"签收 {item.number}",
+                        f"交办日期：{format_cn(item.issued_on or item.registered_on)}。勾选已经签收的承办单位。",
+                        ok_text="签收")
+    dialog.add("units", "签收单位", ChecksPicker(names, list(names)), required=True)
+    dialog.add("signed_on", "签收日期", DateEdit(dt.date.today()), required=True)
+    dialog.on_submit(lambda v: unit_steps.sign(item.id, **v))
+    return dialog.run()
+
+
 STEP_DIALOGS = {
+    "sign": sign_dialog,
     "approve": approve_dialog,
     "reject": reject_dialog,
     "urge": lambda parent, item: urge_dialog(parent, [item]),

@@ -31,7 +31,7 @@ from ..widgets import DateEdit, IntEdit, LineEdit, weekday_cn
 GROUPS = {
     "基本": ["office_name", "operator_name", "contact_phone"],
     "编号": ["number_prefix", "case_number_prefix", "number_pattern"],
-    "提醒": ["due_soon_days", "review_wait_days", "feedback_wait_days", "default_reply_days"],
+    "提醒": ["due_soon_days", "sign_wait_days", "review_wait_days", "feedback_wait_days", "default_reply_days"],
     "表单字体": ["font_body", "font_title", "font_heading", "font_number"],
 }
 HINTS = {
@@ -41,6 +41,7 @@ HINTS = {
     "due_soon_days": "距完成时限不超过这么多个工作日时标黄提醒",
     "review_wait_days": "办理结果报送后超过这么多个工作日未审理时提醒",
     "feedback_wait_days": "审理通过后超过这么多个工作日未反馈时提醒",
+    "sign_wait_days": "交办后超过这么多个工作日承办单位仍未签收时提醒（待签收超时）",
     "default_reply_days": "催办时默认的反馈期限",
     "font_body": "正文字体,常用:仿宋_GB2312、仿宋",
     "font_title": "标题字体,常用:方正小标宋简体;没有时 Word 会用相近字体",

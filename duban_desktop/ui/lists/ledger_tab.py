@@ -10,6 +10,7 @@ from .list_tab import ListTab
 from .table_models import ItemTableModel
 
 STEP_TIPS = {
+    "sign": "记录承办单位签收交办事项的日期",
     "approve": "群众反映的事项经领导批准后立项编号",
     "reject": "经核查不列入督查事项",
     "urge": "记录一次检查催办(方式、内容、反馈期限)",
@@ -20,7 +21,7 @@ STEP_TIPS = {
     "void": "撤销该事项(须写明理由,编号保留)",
     "edit": "修改事项内容",
 }
-STEP_ORDER = ["approve", "reject", "urge", "report", "review", "feedback", "extend", "edit", "void"]
+STEP_ORDER = ["approve", "reject", "sign", "urge", "report", "review", "feedback", "extend", "edit", "void"]
 
 
 def _supervision():
@@ -119,9 +120,18 @@ class LedgerTab(ListTab):
         return item_html(record)
 
     def step_buttons(self, item):
-        allowed = _supervision().allowed_steps(item)
+        allowed = self._allowed(item)
         return [(STEP_TEXT[step], STEP_TIPS[step], lambda s=step: self.run_step(s))
                 for step in STEP_ORDER if step in allowed]
+
+    @staticmethod
+    def _allowed(item) -> list[str]:
+        from ...domain import unit_steps
+
+        allowed = list(_supervision().allowed_steps(item))
+        if unit_steps.can_sign(item):
+            allowed.append("sign")
+        return allowed
 
     def extra_buttons(self, item):
         hooks = self.export_hooks.get("item")
@@ -131,7 +141,7 @@ class LedgerTab(ListTab):
         item = self.current_record()
         if item is None or self.read_only:
             return
-        if step not in _supervision().allowed_steps(item):
+        if step not in self._allowed(item):
             return
         from ..dialogs import item_dialogs  # the dialogs load on first use, not at start-up
 

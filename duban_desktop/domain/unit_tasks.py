@@ -1,0 +1,117 @@
+"""单位任务: the handling units of an item, each with its own task (db/models.py UnitTask).
+
+An item has one task per handling unit: the lead unit's (主办, the item's ``lead_unit``)
+and one for each assisting (协办) or cooperating (配合) unit. The record functions
+(``item_records``) write them for every writer; this module reads them for the views
+and changes the set of units when an item is corrected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..db.models import ResultReport, Unit, UnitTask, Urge
+from .errors import ValidationError
+from .units import resolve_unit
+from .vocab import UNIT_ROLES, UNIT_TASK_STATES
+
+HELPING_ROLES = ("assist", "cooperate")
+
+
+def tasks(item) -> list[UnitTask]:
+    """The item's unit tasks with their units, lead first, then as registered: read once
+    for the item as it was read (the detail pane, its buttons and its timeline ask in
+    turn; a step reads its item afresh)."""
+    found = item.__dict__.get("_unit_tasks")
+    if found is None:
+        found = item.__dict__["_unit_tasks"] = list(
+            UnitTask.select(UnitTask, Unit).join(Unit).where(UnitTask.item == item.id)
+            .order_by(UnitTask.position, UnitTask.id))
+    return found
+
+
+def helping_units(item) -> list[Unit]:
+    """The units helping with the item (协办 and 配合), as registered."""
+    return [t.unit for t in tasks(item) if t.role in HELPING_ROLES]
+
+
+def helpers_from(values: Iterable, lead: Unit, field: str = "assisting_units",
+                 label: str = "协办单位") -> list[Unit]:
+    """The units typed as helping units: each found (or made), none twice, not the lead."""
+    units: list[Unit] = []
+    for value in values or ():
+        if isinstance(value, str) and not value.strip():
+            continue
+        unit = resolve_unit(value, field=field, label=label)
+        if unit.id == lead.id:
+            raise ValidationError(field, f"“{unit.name}”已是主办单位，不能同时作为{label}。")
+        if all(u.id != unit.id for u in units):
+            units.append(unit)
+    return units
+
+
+def _has_work(task: UnitTask) -> bool:
+    return (ResultReport.select().where(ResultReport.unit_task == task.id).exists()
+            or Urge.select().where(Urge.unit_task == task.id).exists())
+
+
+def set_units(item, lead: Unit, helpers: list[Unit]) -> None:
+    """Correct the item's handling units (the item is locked by the caller): the lead's
+    task moves to ``lead``; helping units not listed any more lose their tasks, new ones
+    get one (协办, the item's deadline). A unit that has reported or been urged keeps its
+    task: removing it is refused, naming it."""
+    current = tasks(item)
+    lead_task = next(t for t in current if t.role == "lead")
+    wanted = {u.id for u in helpers}
+    for task in current:
+        if task.role == "lead":
+            continue
+        if task.unit_id not in wanted and task.unit_id != lead.id and _has_work(task):
+            raise ValidationError("assisting_units", f"“{task.unit.name}”已报送办理结果或被催办过，"
+                                  "不能从承办单位中去掉。")
+    gone = [t for t in current if t.role != "lead" and (t.unit_id not in wanted or t.unit_id == lead.id)]
+    for task in gone:
+        if task.unit_id == lead.id and _has_work(task):
+            raise ValidationError("lead_unit", f"“{task.unit.name}”作为{UNIT_ROLES[task.role]}单位已报送或被催办过，"
+                                  "不能改为主办单位。")
+        task.delete_instance()
+    if lead_task.unit_id != lead.id:  # (the lead's urges and reports stay with the lead's task)
+        lead_task.unit = lead
+        lead_task.save()
+    kept = {t.unit_id for t in current if t not in gone and t.role != "lead"}
+    position = max([t.position for t in current] + [0])
+    for unit in helpers:
+        if unit.id not in kept and unit.id != lead.id:
+            position += 1
+            UnitTask.create(item=item, unit=unit, role="assist", deadline=item.deadline, position=position)
+    for task in (t for t in current if t not in gone and t.role != "lead"):
+        order = next(n for n, u in enumerate(helpers, start=1) if u.id == task.unit_id)
+        if task.position != order:
+            task.position = order
+            task.save()
+
+
+def unit_results(item, reports=None, helpers=None) -> list[tuple[Unit, str, str, dt.date | None]]:
+    """Each handling unit with its role and its latest reported result. ``reports`` (in
+    reported_on, id order) and ``helpers`` (the helping units' tasks, in order) when the
+    caller has read them already (a batch of forms), else they are read here."""
+    if reports is None:
+        reports = item.reports.order_by(ResultReport.reported_on, ResultReport.id)
+    latest: dict[int, ResultReport] = {report.unit_id: report for report in reports}
+    helping = [t for t in tasks(item) if t.role != "lead"] if helpers is None else helpers
+    rows = [(item.lead_unit, UNIT_ROLES["lead"])] + [(t.unit, UNIT_ROLES[t.role]) for t in helping]
+    return [(u, role, latest[u.id].content if u.id in latest else "",
+             latest[u.id].reported_on if u.id in latest else None) for u, role in rows]
+
+
+def describe(task: UnitTask) -> dict:
+    """A task as ``show --json`` gives it (glossary names)."""
+    return {"unit": task.unit.name, "role": task.role, "role_label": UNIT_ROLES[task.role],
+            "part": task.part, "deadline": task.deadline.isoformat(),
+            "responsible_person": task.responsible_person, "task_phone": task.phone,
+            "signed_on": task.signed_on.isoformat() if task.signed_on else None,
+            "state": task.state, "state_label": UNIT_TASK_STATES[task.state],
+            "reported_on": task.reported_on.isoformat() if task.reported_on else None,
+            "urge_count": task.urge_count,
+            "parent": task.parent.unit.name if task.parent_id else None}

@@ -1,0 +1,178 @@
+"""单位任务: every handling unit of an item has its own task, written by every writer and
+kept by the steps; a database of schema 6 is upgraded to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from duban_desktop.db import close_database, open_database
+from duban_desktop.db.models import ResultReport, Review, SupervisionItem, Unit, UnitTask, Urge
+from duban_desktop.domain import alerts, settings, unit_steps, unit_tasks
+from duban_desktop.domain import supervision as sv
+from duban_desktop.domain.errors import StepNotAllowed, ValidationError
+from duban_desktop.domain.history import history_of
+from duban_desktop.domain.ledger import ItemFilter, item_ids
+
+from ..factories import ALL_LOOKS, TODAY, item
+
+D = dt.date
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _tasks(item_id: int) -> list[tuple]:
+    return [(t.unit.name, t.role, t.deadline, t.state, t.reported_on, t.urge_count)
+            for t in unit_tasks.tasks(SupervisionItem.get_by_id(item_id))]
+
+
+def test_registration_gives_each_unit_a_task_waiting_to_be_signed_for(db):
+    made = item(assisting=["县财政局", "县自然资源局"])
+    rows = unit_tasks.tasks(made)
+    assert [(t.unit.name, t.role, t.position) for t in rows] == [
+        ("县住房和城乡建设局", "lead", 0), ("县财政局", "assist", 1), ("县自然资源局", "assist", 2)]
+    assert all(t.deadline == made.deadline and t.state == "open" and t.signed_on is None for t in rows)
+    assert rows[0].responsible_person == made.responsible_person
+
+
+def test_the_steps_keep_each_units_task(db):
+    made = item(assisting=["县财政局"])
+    sv.urge(made.id, method="phone", urged_on=D(2026, 6, 3), now=TODAY)
+    sv.extend(made.id, new_deadline=D(2026, 7, 15), reason="需征求意见。", approved_by="李明副县长",
+              requested_on=D(2026, 6, 4), now=TODAY)
+    # the deadline moved for both (the helper had the item's deadline)
+    assert _tasks(made.id) == [("县住房和城乡建设局", "lead", D(2026, 7, 15), "open", None, 1),
+                               ("县财政局", "assist", D(2026, 7, 15), "open", None, 0)]
+    sv.report_result(made.id, unit="县财政局", content="资金已落实。", reported_on=D(2026, 6, 5), now=TODAY)
+    sv.report_result(made.id, content="方案已报送。", reported_on=D(2026, 6, 8), now=TODAY)
+    assert [t[3:5] for t in _tasks(made.id)] == [("reported", D(2026, 6, 8)), ("done", D(2026, 6, 5))]
+    sv.review(made.id, verdict="redo", looks=dict(ALL_LOOKS, problem_solved=(False, "未落实。")),
+              reviewed_on=D(2026, 6, 9), now=TODAY)
+    assert _tasks(made.id)[0][3:5] == ("open", None)  # back to the lead unit, its result gone
+    sv.report_result(made.id, content="已落实。", reported_on=D(2026, 6, 10), now=TODAY)
+    sv.review(made.id, verdict="pass", looks=ALL_LOOKS, reviewed_on=D(2026, 6, 11), now=TODAY)
+    assert [t[3] for t in _tasks(made.id)] == ["done", "done"]
+    lead = UnitTask.get((UnitTask.item == made.id) & (UnitTask.role == "lead"))
+    helper = UnitTask.get((UnitTask.item == made.id) & (UnitTask.role == "assist"))
+    assert {u.unit_task_id for u in Urge.select().where(Urge.item == made.id)} == {lead.id}
+    assert {r.unit_task_id for r in Review.select().where(Review.item == made.id)} == {lead.id}
+    assert [(r.unit.name, r.unit_task_id) for r in ResultReport.select().where(ResultReport.item == made.id)
+            .order_by(ResultReport.id)] == [("县财政局", helper.id), ("县住房和城乡建设局", lead.id),
+                                            ("县住房和城乡建设局", lead.id)]
+
+
+def test_correcting_the_units(db):
+    made = item(assisting=["县财政局", "县自然资源局"])
+    sv.report_result(made.id, unit="县财政局", content="资金已落实。", reported_on=D(2026, 6, 5), now=TODAY)
+    before = _tasks(made.id)
+    with pytest.raises(ValidationError) as err:
+        sv.update_item(made.id, assisting=["县自然资源局"])
+    assert err.value.field == "assisting_units" and "县财政局" in str(err.value)
+    assert _tasks(made.id) == before  # nothing stored
+    sv.update_item(made.id, assisting=["县财政局", "县水利局"])
+    assert [t[:2] for t in _tasks(made.id)] == [("县住房和城乡建设局", "lead"), ("县财政局", "assist"),
+                                               ("县水利局", "assist")]
+    sv.update_item(made.id, lead_unit="县水利局", assisting=["县财政局", "县住房和城乡建设局"])
+    assert [t[:2] for t in _tasks(made.id)] == [("县水利局", "lead"), ("县财政局", "assist"),
+                                               ("县住房和城乡建设局", "assist")]
+    assert SupervisionItem.get_by_id(made.id).lead_unit.name == "县水利局"
+    # the unit filter finds an item wherever the unit has a task
+    water = Unit.get(Unit.name == "县水利局")
+    housing = Unit.get(Unit.name == "县住房和城乡建设局")
+    assert item_ids(ItemFilter(unit=water.id)) == [made.id] == item_ids(ItemFilter(unit=housing.id))
+    assert item_ids(ItemFilter(text="县住房和城乡建设局")) == [made.id]  # the search line too
+
+
+def test_a_correction_of_the_deadline_moves_the_units_that_had_it(db):
+    made = item(assisting=["县财政局"])
+    sv.update_item(made.id, deadline=D(2026, 7, 31))
+    assert [t[2] for t in _tasks(made.id)] == [D(2026, 7, 31), D(2026, 7, 31)]
+
+
+def test_a_schema_6_database_gets_a_task_for_every_handling_unit(tmp_path, data_dir):
+    path = tmp_path / "v6.sqlite"
+    shutil.copy(DATA / "schema-v6.sqlite", path)
+    import sqlite3
+
+    old = sqlite3.connect(path)
+    items = old.execute("SELECT id, lead_unit_id, state, deadline, urge_count, issued_on FROM supervision_item").fetchall()
+    helpers = old.execute("SELECT item_id, unit_id FROM assisting_unit ORDER BY item_id, position").fetchall()
+    reports = old.execute("SELECT item_id, unit_id, max(reported_on) FROM result_report GROUP BY item_id, unit_id") \
+        .fetchall()
+    old.close()
+    open_database(path)
+    try:
+        assert UnitTask.select().count() == len(items) + len(helpers)
+        latest = {(i, u): day for i, u, day in reports}
+        for item_id, lead_id, state, deadline, urges, issued in items:
+            lead = UnitTask.get((UnitTask.item == item_id) & (UnitTask.role == "lead"))
+            assert (lead.unit_id, lead.deadline.isoformat(), lead.urge_count) == (lead_id, deadline, urges)
+            expected = {"awaiting_review": "reported", "passed": "done", "closed": "done"}.get(state, "open")
+            assert lead.state == expected
+            signed = None if state in ("pending_approval", "rejected") else issued
+            assert (lead.signed_on.isoformat() if lead.signed_on else None) == signed
+        for item_id, unit_id in helpers:
+            task = UnitTask.get((UnitTask.item == item_id) & (UnitTask.unit == unit_id))
+            assert task.role == "assist"
+            assert (task.reported_on.isoformat() if task.reported_on else None) == latest.get((item_id, unit_id))
+        assert not ResultReport.select().where(ResultReport.unit_task.is_null()).exists()
+        assert not Urge.select().where(Urge.unit_task.is_null()).exists()
+        # a closed item has no open task
+        closed = SupervisionItem.select(SupervisionItem.id).where(SupervisionItem.state == "closed")
+        assert not UnitTask.select().where(UnitTask.item.in_(closed) & (UnitTask.state == "open")).exists()
+        # the search still finds an item by a helping unit's name
+        item_id, unit_id = helpers[0]
+        name = Unit.get_by_id(unit_id).name
+        assert item_id in item_ids(ItemFilter(text=name))
+    finally:
+        close_database()
+
+
+def test_signing_for_a_task_and_the_alert_of_a_unit_that_has_not(db):
+    # issued on Monday 2026-06-01; the office allows two working days to sign
+    made = item(assisting=["县财政局", "县自然资源局"], registered_on=D(2026, 6, 1), now=D(2026, 6, 1))
+    assert settings.get("sign_wait_days") == 2
+
+    def unsigned(today):
+        return [(a.id, a.lead_unit, a.days, a.since) for a in alerts.compute_alerts(today, levels=("unsigned",))]
+
+    assert unsigned(D(2026, 6, 3)) == []  # two working days: not yet
+    assert unsigned(D(2026, 6, 4)) == [(made.id, "县住房和城乡建设局", 3, D(2026, 6, 1)),
+                                       (made.id, "县财政局", 3, D(2026, 6, 1)),
+                                       (made.id, "县自然资源局", 3, D(2026, 6, 1))]
+    unit_steps.sign(made.id, units=["县住房和城乡建设局", "县财政局"], signed_on=D(2026, 6, 2), now=D(2026, 6, 4))
+    assert unsigned(D(2026, 6, 4)) == [(made.id, "县自然资源局", 3, D(2026, 6, 1))]
+    alert = alerts.compute_alerts(D(2026, 6, 4), levels=("unsigned",))[0]
+    assert alert.as_json()["unit"] == "县自然资源局" and alert.as_json()["level"] == "unsigned"
+    assert alerts.describe(alert) == "2026年6月1日交办，已 3 个工作日未签收"
+    rows = [(r.action, r.field, r.new_value, r.note) for r in history_of("item", made.id) if r.action == "sign"]
+    assert rows == [("sign", "signed_on", "2026-06-02", "县住房和城乡建设局"),
+                    ("sign", "signed_on", "2026-06-02", "县财政局")]
+    assert SupervisionItem.get_by_id(made.id).version == 2  # other desks see the change
+    # refusals name what is wrong and store nothing
+    from duban_desktop.domain.units import create_unit
+
+    create_unit("县水利局")
+    for units, words in ((["县财政局"], "已于2026年6月2日签收"), (["县水利局"], "不是该事项的承办单位"),
+                         (["县林业局"], "没有名为“县林业局”的单位"), ([], "请勾选")):
+        with pytest.raises(ValidationError) as err:
+            unit_steps.sign(made.id, units=units, now=D(2026, 6, 4))
+        assert words in str(err.value) and err.value.field == "units"
+    with pytest.raises(ValidationError) as err:
+        unit_steps.sign(made.id, signed_on=D(2026, 5, 29), now=D(2026, 6, 4))
+    assert err.value.field == "signed_on"
+    unit_steps.sign(made.id, now=D(2026, 6, 4))  # the rest
+    assert unsigned(D(2026, 6, 10)) == [] and not unit_steps.can_sign(SupervisionItem.get_by_id(made.id))
+    assert [t.signed_on for t in unit_tasks.tasks(made)] == [D(2026, 6, 2), D(2026, 6, 2), D(2026, 6, 4)]
+
+
+def test_a_closed_or_reported_task_is_not_waiting_to_be_signed_for(db):
+    made = item(assisting=["县财政局"], registered_on=D(2026, 6, 1), now=D(2026, 6, 1))
+    sv.report_result(made.id, unit="县财政局", content="已落实。", reported_on=D(2026, 6, 2), now=D(2026, 6, 2))
+    assert [a.lead_unit for a in alerts.compute_alerts(D(2026, 6, 10), levels=("unsigned",))] == ["县住房和城乡建设局"]
+    sv.void(made.id, reason="重复登记。", now=D(2026, 6, 10))
+    assert alerts.compute_alerts(D(2026, 6, 10), levels=("unsigned",)) == []
+    with pytest.raises(StepNotAllowed):
+        unit_steps.sign(made.id, now=D(2026, 6, 10))
