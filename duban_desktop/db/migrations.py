@@ -59,7 +59,9 @@ def _v4_alert_indexes(db: pw.Database) -> None:
     urge_item_latest); the two indexes they replace go."""
     from playhouse.migrate import SchemaMigrator, migrate
 
-    _create_indexes(db, SupervisionItem, ("supervision_item_alerts",))
+    # (as schema 4 had it: schema 7 makes it anew with the unit tasks' columns)
+    db.execute_sql("CREATE INDEX IF NOT EXISTS supervision_item_alerts ON supervision_item "
+                   "(state, deadline, id, number, title, lead_unit_id, result_reported_on)")
     _create_indexes(db, Urge, ("urge_item_latest",))
     present = {(i.table, i.name) for table in ("supervision_item", "urge") for i in db.get_indexes(table)}
     gone = [("supervision_item", "supervision_item_state_deadline"), ("urge", "urge_item_id")]
@@ -141,6 +143,25 @@ def _v7_unit_tasks(db: pw.Database) -> None:
         for table in ("urge", "extension", "review"):
             db.execute_sql(f"UPDATE {table} SET unit_task_id = (SELECT t.id FROM unit_task t "
                            f"WHERE t.item_id = {table}.item_id AND t.role = 'lead')")
+    columns = {c.name for c in db.get_columns("supervision_item")}
+    new = [migrator.add_column("supervision_item", name, field) for name, field in
+           (("due_on", pw.DateField(null=True)), ("late_units", pw.IntegerField(default=0)),
+            ("unit_count", pw.IntegerField(default=1)), ("units_done", pw.IntegerField(default=0)))
+           if name not in columns]
+    if new:
+        migrate(*new)
+        db.execute_sql(
+            "UPDATE supervision_item SET due_on = CASE WHEN state = 'in_progress' THEN (SELECT min(t.deadline) "
+            "FROM unit_task t WHERE t.item_id = supervision_item.id AND t.state = 'open') END, "
+            "late_units = (SELECT count(*) FROM unit_task t WHERE t.item_id = supervision_item.id "
+            "AND t.state <> 'open' AND t.reported_on > t.deadline), "
+            "unit_count = (SELECT count(*) FROM unit_task t WHERE t.item_id = supervision_item.id), "
+            "units_done = (SELECT count(*) FROM unit_task t WHERE t.item_id = supervision_item.id "
+            "AND t.state = 'done')")
+    # the alerts' index now leads with the earliest deadline of a unit at work
+    if any(i.name == "supervision_item_alerts" for i in db.get_indexes("supervision_item")):
+        migrate(migrator.drop_index("supervision_item", "supervision_item_alerts"))
+    _create_indexes(db, SupervisionItem, ("supervision_item_alerts",))
     if "assisting_unit" in tables:
         db.execute_sql("DROP TABLE assisting_unit")
     if not isinstance(db, pw.SqliteDatabase):

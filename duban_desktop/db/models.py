@@ -216,6 +216,14 @@ class SupervisionItem(BaseModel):
     voided_on = pw.DateField(null=True)
     closed_on = pw.DateField(null=True)
 
+    # what its unit tasks come to (schema 7), kept with them by the record functions so
+    # that the state rule reads the item's row alone: the earliest deadline of a unit still
+    # at work on it (none when none is), and how many units reported after their deadline
+    due_on = pw.DateField(null=True)
+    late_units = pw.IntegerField(default=0)
+    unit_count = pw.IntegerField(default=1)  # its handling units, and how many have finished (2/4)
+    units_done = pw.IntegerField(default=0)
+
     # kept with each urge in the same transaction, so the register sorts without joins
     urge_count = pw.IntegerField(default=0)
     last_urged_on = pw.DateField(null=True)
@@ -244,10 +252,11 @@ class SupervisionItem(BaseModel):
 # 逾期提醒 reads its items from this index alone (schema 4): an alert's row costs one index
 # entry instead of a page of the table each (the table's rows are wide), which is most of
 # the first count of the day. It also answers what (state, deadline) did.
+# (schema 7: by the earliest deadline of a unit at work, with the units reported late)
 SupervisionItem.add_index(SupervisionItem.index(
-    SupervisionItem.state, SupervisionItem.deadline, SupervisionItem.id, SupervisionItem.number,
-    SupervisionItem.title, SupervisionItem.lead_unit, SupervisionItem.result_reported_on,
-    name="supervision_item_alerts"))
+    SupervisionItem.state, SupervisionItem.due_on, SupervisionItem.deadline, SupervisionItem.id,
+    SupervisionItem.number, SupervisionItem.title, SupervisionItem.lead_unit, SupervisionItem.result_reported_on,
+    SupervisionItem.late_units, SupervisionItem.unit_count, name="supervision_item_alerts"))
 
 
 class UnitTask(BaseModel):
@@ -277,8 +286,10 @@ class UnitTask(BaseModel):
     version = pw.IntegerField(default=1)
 
     class Meta:
-        # (signed_on: 待签收超时 reads the few unsigned tasks from it)
-        indexes = ((("item", "unit"), True), (("signed_on",), False))
+        # (signed_on: 待签收超时 reads the few unsigned tasks from it; state, deadline: the
+        # units overdue or due soon)
+        indexes = ((("item", "unit"), True), (("signed_on",), False),
+                   (("state", "deadline", "item", "unit", "role", "reported_on"), False))
 
 
 class ResultReport(BaseModel):

@@ -55,6 +55,7 @@ class Alert(NamedTuple):
     days: int  # working days: overdue / remaining / waited
     since: dt.date | None = None  # reply limit, report or review date the alert counts from
     state: str = ""  # the item's or case's stored state
+    unit_task: int | None = None  # the unit task it names, for an item of several units
 
     @property
     def level_label(self) -> str:
@@ -76,8 +77,9 @@ class Alert(NamedTuple):
 
 def describe(alert: Alert) -> str:
     """The alert's 情况, in a phrase (the window's 逾期提醒 and `duban-desktop alerts`)."""
-    if alert.level == "overdue" and alert.state in state.REPORTED:
-        return f"{format_cn(alert.since)}报送结果，逾期 {alert.days} 个工作日，待本办处理"
+    if alert.level == "overdue" and alert.since is not None:
+        return (f"{format_cn(alert.since)}报送结果，逾期 {alert.days} 个工作日"
+                + ("，待本办处理" if alert.state in state.REPORTED else ""))
     return {
         "overdue": f"已逾期 {alert.days} 个工作日",
         "due_soon": "今天到期" if alert.days == 0 else f"还剩 {alert.days} 个工作日",
@@ -99,6 +101,21 @@ def _item_columns(*extra):
     return (SupervisionItem.select(SupervisionItem.id, SupervisionItem.number, SupervisionItem.title,
                                    SupervisionItem.deadline, Unit.name, SupervisionItem.state, *extra)
             .join(Unit, on=(SupervisionItem.lead_unit == Unit.id)))
+
+
+def _unit_tasks(item_ids: list[int], chunk: int = 500) -> dict[int, list[tuple]]:
+    """The unit tasks of items of several units (lead first): (id, unit, deadline, state,
+    reported_on) each."""
+    found: dict[int, list[tuple]] = {}
+    for start in range(0, len(item_ids), chunk):
+        query = (UnitTask.select(UnitTask.item, UnitTask.id, Unit.name, UnitTask.deadline, UnitTask.state,
+                                 UnitTask.reported_on)
+                 .join(Unit, on=(UnitTask.unit == Unit.id))
+                 .where(UnitTask.item.in_(item_ids[start:start + chunk]))
+                 .order_by(UnitTask.item, UnitTask.position, UnitTask.id))
+        for item_id, *task in rows_of(query):
+            found.setdefault(item_id, []).append(tuple(task))
+    return found
 
 
 def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None = None,
@@ -127,13 +144,33 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
     if "overdue" in levels or "due_soon" in levels:
         wanted = [state.item_where(code, rules) for code, level in
                   ((state.OVERDUE, "overdue"), (state.DUE_SOON, "due_soon")) if level in levels]
-        query = _item_columns(SupervisionItem.result_reported_on).where(
-            wanted[0] if len(wanted) == 1 else wanted[0] | wanted[1]).order_by(
-            SupervisionItem.deadline, SupervisionItem.id)
-        for item_id, number, title, stored, unit_name, stored_state, reported in rows_of(query):
-            deadline, days = ahead_get(stored) or deadline_of(stored)
-            # the query holds only these two states, and only overdue is before today
-            if deadline >= today:
+        due = pw.fn.COALESCE(SupervisionItem.due_on, SupervisionItem.deadline)
+        query = _item_columns(SupervisionItem.result_reported_on, due, SupervisionItem.late_units,
+                              SupervisionItem.unit_count).where(
+            wanted[0] if len(wanted) == 1 else wanted[0] | wanted[1]).order_by(due, SupervisionItem.id)
+        rows = rows_of(query)
+        several = _unit_tasks([r[0] for r in rows if r[9] > 1])
+        for item_id, number, title, stored, unit_name, stored_state, reported, stored_due, late, _units in rows:
+            due_day, days = ahead_get(stored_due) or deadline_of(stored_due)
+            deadline = stored_date(stored)
+            # the query holds only these two states, and only overdue is before today or late
+            level = "due_soon" if due_day >= today and not late else "overdue"
+            if item_id in several:  # one alert for each unit that is late (or due soon)
+                for task_id, name, task_deadline, task_state, task_reported in several[item_id]:
+                    task_day, task_days = ahead_get(task_deadline) or deadline_of(task_deadline)
+                    reported_on = stored_date(task_reported)
+                    if task_state != "open":
+                        if level == "overdue" and reported_on is not None and reported_on > task_day:
+                            append(Alert("overdue", "item", item_id, number, title, name, task_day,
+                                         state.days_late(rules, "awaiting_review", task_day, reported_on),
+                                         reported_on, stored_state, task_id))
+                    elif level == "overdue" and task_day < today:
+                        append(Alert("overdue", "item", item_id, number, title, name, task_day, task_days,
+                                     None, stored_state, task_id))
+                    elif level == "due_soon" and task_day <= rules.horizon:
+                        append(Alert("due_soon", "item", item_id, number, title, name, task_day, task_days,
+                                     None, stored_state, task_id))
+            elif level == "due_soon":
                 append(Alert("due_soon", "item", item_id, number, title, unit_name, deadline, days,
                              None, stored_state))
             elif stored_state == "in_progress":

@@ -163,9 +163,10 @@ def _steps(item: Row, w: BulkWrites, v: dict, *, lead: int, helpers: list[int], 
                                      f"完成时限 {format_cn(v['deadline'])}。")
     completed = v["completed_on"]
     if state in ("awaiting_review", "passed", "closed"):
+        # (the ledger's result is the joint report: it covers the other units' parts)
         item_records.reported(item, w, unit=lead, unit_name=v["lead_unit"], is_lead=True,
                               reported_on=completed if state != "awaiting_review" else today,
-                              content=v["result"])
+                              content=v["result"], covers_units=True)
     if state in ("passed", "closed"):
         item_records.reviewed(item, w, reviewed_on=completed, verdict="pass",
                               comment=f"从{where}导入，原台账中已办结。")

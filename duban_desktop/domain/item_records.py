@@ -46,6 +46,7 @@ def created(item, w, helpers=(), signed_on: dt.date | None = None) -> list:
                            phone=spec.phone, signed_on=signed_on, position=position))
     w.log("item", item, "create", field="number", new=item.number or "", note=item.title,
           day=item.registered_on)
+    summarize(item, w)
     return tasks
 
 
@@ -66,6 +67,27 @@ def _id(value) -> int:
 def _unit_id(task) -> int:
     """(A Row holds the unit's id; a stored task is read without its unit.)"""
     return _id(task["unit"]) if isinstance(task, dict) else task.unit_id
+
+
+def summarize(item, w) -> None:
+    """What the item's unit tasks come to, on the item (state.py judges by it): the
+    earliest deadline of a unit still at work while the item is in progress (``due_on``),
+    and how many units reported after their deadline (``late_units``)."""
+    tasks = w.tasks(item)
+    working = [t.deadline for t in tasks if t.state == "open"]
+    due_on = min(working) if working and item.state == "in_progress" else None
+    late = sum(1 for t in tasks if t.state != "open" and t.reported_on is not None and t.reported_on > t.deadline)
+    done = sum(1 for t in tasks if t.state == "done")
+    for field, value in (("due_on", due_on), ("late_units", late), ("unit_count", len(tasks)),
+                         ("units_done", done)):
+        if getattr(item, field) != value:
+            setattr(item, field, value)
+
+
+def _no_unit_at_work(item) -> None:
+    """(closed, voided or refused: no unit is at work on it any more)"""
+    if item.due_on is not None:
+        item.due_on = None
 
 
 def deadline_moved(item, w, old: dt.date, new: dt.date) -> None:
@@ -102,6 +124,7 @@ def approved(item, w, *, approved_by: str, approved_on: dt.date, note: str, dead
     item.number, item.seq_year, item.seq = number, year if seq is not None else None, seq
     w.log("item", item, "approve", field="number", new=number,
           note=f"{approved_by}批准立项。{note}".strip(), day=approved_on)
+    summarize(item, w)
     w.changed(item)
 
 
@@ -109,6 +132,7 @@ def rejected(item, w, *, reason: str, day: dt.date | None = None) -> None:
     item.state, item.rejection_reason = "rejected", reason
     w.log("item", item, "reject", field="state", old="pending_approval", new="rejected", note=reason,
           day=day)
+    _no_unit_at_work(item)
     w.changed(item)
 
 
@@ -137,6 +161,7 @@ def urged(item, w, *, urged_on: dt.date, method: str, content: str = "", reply_d
         w.log("item", item, "urge", field="urge_count", old=item.urge_count - 1, new=item.urge_count,
               note=note, day=urged_on)
     w.save_task(task)
+    summarize(item, w)
     w.changed(item)
     return record
 
@@ -150,28 +175,53 @@ def extended(item, w, *, requested_on: dt.date, reason: str, approved_by: str, n
           note=f"{approved_by}批准。{reason}", day=requested_on)
     deadline_moved(item, w, item.deadline, new_deadline)
     item.deadline = new_deadline
+    summarize(item, w)
     w.changed(item)
     return record
 
 
-def reported(item, w, *, unit, unit_name: str, is_lead: bool, reported_on: dt.date, content: str):
-    """A handling unit's result, recorded with its task: the lead unit's (the joint report)
-    is reported and sends the item to review; a helping unit's task is done."""
+def reported(item, w, *, unit, unit_name: str, is_lead: bool, reported_on: dt.date, content: str,
+             covers_units: bool = False):
+    """A handling unit's result, recorded with its task. The lead unit's is the joint
+    report (由牵头单位负责报告): its task is reported, and the item goes to review once no
+    other unit is still at work on it; a helping unit's task is done, and when it was the
+    last one at work after the lead's report, the item goes to review then.
+    ``covers_units``: the lead's report covers the units still at work (their parts are in
+    it): their tasks are done with it."""
     task = task_of(item, w, _id(unit))
     record = w.add(ResultReport, item=item, unit=unit, unit_task=task, reported_on=reported_on, content=content,
                    recorded_by=w.operator)
     if task is not None:
         task.state, task.reported_on = ("reported" if is_lead else "done"), reported_on
         w.save_task(task)
+    if is_lead and covers_units:
+        covered = [t for t in w.tasks(item) if t is not task and t.state == "open"]
+        for other in covered:
+            other.state, other.reported_on = "done", reported_on
+            w.save_task(other)
+        if covered:
+            w.log("item", item, "report", field="covered_units", new=len(covered), note=unit_name,
+                  day=reported_on)
+    others_working = any(t.state == "open" for t in w.tasks(item) if t is not task)
     if is_lead:
-        w.log("item", item, "report", field="result", old=item.result, new=content, note=unit_name,
-              day=reported_on)
+        # (a report that sends the item to review is its "result"; one that waits for
+        # other units is the lead's joint result, not yet a step of the item's state)
+        w.log("item", item, "report", field="joint_result" if others_working else "result", old=item.result,
+              new=content, note=unit_name, day=reported_on)
         item.result, item.result_reported_on = content, reported_on
-        item.state = "awaiting_review"
+        if not others_working:
+            item.state = "awaiting_review"
         w.changed(item)
     else:
         w.log("item", item, "report", field="assisting_result", new=content, note=unit_name,
               day=reported_on)
+        lead = lead_task(item, w)
+        if item.state == "in_progress" and lead.state == "reported" and not others_working:
+            item.state = "awaiting_review"
+            w.log("item", item, "report", field="state", old="in_progress", new="awaiting_review",
+                  note=f"{unit_name}报送后，各承办单位均已报送", day=reported_on)
+        w.changed(item)
+    summarize(item, w)
     return record
 
 
@@ -202,6 +252,7 @@ def reviewed(item, w, *, reviewed_on: dt.date, verdict: str, looks: dict[str, tu
         deadline_moved(item, w, item.deadline, new_deadline)
         item.deadline = new_deadline
     w.save_task(task)
+    summarize(item, w)
     w.changed(item)
     return record
 
@@ -221,6 +272,7 @@ def fed_back(item, w, *, kind: str, recipient: str, fed_back_on: dt.date, docume
     item.state, item.closed_on = "closed", fed_back_on
     w.log("item", item, "feedback", field="state", old="passed", new="closed",
           note=f"{FEEDBACK_KINDS[kind]}，报送{recipient}", day=fed_back_on)
+    _no_unit_at_work(item)
     w.changed(item)
     return record
 
@@ -230,4 +282,5 @@ def voided(item, w, *, reason: str, voided_on: dt.date) -> None:
     old = item.state
     item.state, item.void_reason, item.voided_on = "voided", reason, voided_on
     w.log("item", item, "void", field="state", old=old, new="voided", note=reason, day=voided_on)
+    _no_unit_at_work(item)
     w.changed(item)

@@ -131,6 +131,10 @@ class ItemRow(NamedTuple):
     # what domain/state.py judges the row by
     result_reported_on: dt.date | None = None
     completed_on: dt.date | None = None
+    due_on: dt.date | None = None  # what its unit tasks come to (state.py)
+    late_units: int = 0
+    unit_count: int = 1
+    units_done: int = 0
     passed_on: dt.date | None = None  # asked only of items awaiting feedback
 
 
@@ -139,7 +143,9 @@ _ROW_FIELDS = (SupervisionItem.id, SupervisionItem.number, SupervisionItem.title
                SupervisionItem.registered_on, SupervisionItem.deadline,
                SupervisionItem.original_deadline, SupervisionItem.urge_count,
                SupervisionItem.last_urged_on, SupervisionItem.state,
-               SupervisionItem.result_reported_on, SupervisionItem.completed_on)
+               SupervisionItem.result_reported_on, SupervisionItem.completed_on,
+               SupervisionItem.due_on, SupervisionItem.late_units, SupervisionItem.unit_count,
+               SupervisionItem.units_done)
 
 
 def rows_for(ids: Iterable[int]) -> dict[int, ItemRow]:

@@ -9,19 +9,25 @@ the two to agreement on generated histories:
 - as the SQL predicate the lists use (``item_where``, ``case_where``), a peewee
   expression on the stored columns that the (state, deadline) indexes answer.
 
-A supervision item (督办事项) is, as of a day:
+A supervision item (督办事项) is judged by its handling units' tasks (单位任务: the lead
+unit's and each helping unit's, each with its own deadline), as the record functions sum
+them up on the item: ``due_on``, the earliest deadline of a unit still at work on it while
+it is 办理中, and ``late_units``, how many units reported after their deadline. As of a day
+it is:
 
-- 逾期 overdue: the handling unit's lateness. The lead unit has not reported its result by
-  the deadline in force: the item is 办理中 past its deadline, or the result it reported
-  (and that now waits for the office) came after the deadline;
-- 即将到期 due soon: 办理中, due within the office's "due soon" working days;
+- 逾期 overdue: a handling unit's lateness. A unit still at work on it is past its
+  deadline (``due_on`` before today), or a unit reported after its deadline (the item
+  stays red until it is closed, and then it is 逾期办结);
+- 即将到期 due soon: 办理中, the earliest deadline of a unit at work within the office's
+  "due soon" working days;
 - 办理中 in progress: 办理中, due later;
 - 待审理 / 待反馈 awaiting review / awaiting feedback: the unit reported on time and the
   office has the matter. A wait longer than the office's limit (counted in working days
   from the report, or from the review that passed it) is the office's own lateness: an
   alert level of its own (``office_late``), never counted against the unit;
 - 按期办结 / 逾期办结 closed on time / late: closed, and the result that passed review was
-  reported by the deadline in force (approved extensions move it), or not;
+  reported by the deadline in force (approved extensions move it) and no unit reported
+  late, or not;
 - 已撤销 voided, 不予立项 rejected, 待批准 pending (a 群众反映 item before its approval).
 
 Dates compare as dates: an item due today is not overdue. Distances are in working days
@@ -162,20 +168,25 @@ def _reported_late(deadline: dt.date, reported_on: dt.date | None) -> bool:
 
 
 def item_state(r: Rules, state: str, deadline: dt.date, reported_on: dt.date | None = None,
-               completed_on: dt.date | None = None) -> str:
+               completed_on: dt.date | None = None, due_on: dt.date | None = None,
+               late_units: int = 0) -> str:
     """An item's state as of ``r.today``, from its stored state, deadline, the date its
-    current result was reported (``result_reported_on``) and the date of the result that
-    passed review (``completed_on``)."""
+    current result was reported (``result_reported_on``), the date of the result that
+    passed review (``completed_on``), and what its unit tasks come to (``due_on``: the
+    earliest deadline of a unit at work, the deadline itself when not given;
+    ``late_units``)."""
     if state == "in_progress":
-        if deadline < r.today:
+        due = deadline if due_on is None else due_on
+        if due < r.today or late_units:
             return OVERDUE
-        return DUE_SOON if deadline <= r.horizon else IN_PROGRESS
+        return DUE_SOON if due <= r.horizon else IN_PROGRESS
     if state in REPORTED:
-        if deadline < r.today and _reported_late(deadline, reported_on):
+        if late_units or (deadline < r.today and _reported_late(deadline, reported_on)):
             return OVERDUE
         return AWAITING_REVIEW if state == "awaiting_review" else AWAITING_FEEDBACK
     if state == "closed":
-        return CLOSED_ON_TIME if completed_on is not None and completed_on <= deadline else CLOSED_LATE
+        on_time = completed_on is not None and completed_on <= deadline and not late_units
+        return CLOSED_ON_TIME if on_time else CLOSED_LATE
     if state == "pending_approval":
         return PENDING
     return REJECTED if state == "rejected" else VOIDED
@@ -201,10 +212,19 @@ def tone(code: str, late_office: bool = False) -> str:
 
 
 def days_late(r: Rules, state: str, deadline: dt.date, reported_on: dt.date | None = None) -> int:
-    """Working days an overdue item is late: until today while the unit has not reported,
-    until the report when it reported late (at least 1)."""
+    """Working days an overdue item (or unit task) is late: until today while the unit has
+    not reported, until the report when it reported late (at least 1)."""
     end = reported_on if state in REPORTED and reported_on is not None else r.today
     return max(1, r.calendar.workdays_between(deadline, end))
+
+
+def overdue_days(r: Rules, state: str, deadline: dt.date, reported_on: dt.date | None = None,
+                 due_on: dt.date | None = None) -> int:
+    """Working days an overdue item is late, by its units: since the earliest deadline of a
+    unit at work while it is in progress (a unit that reported late: by its report)."""
+    if state == "in_progress" and due_on is not None:
+        return max(1, r.calendar.workdays_between(due_on, r.today)) if due_on < r.today else 1
+    return days_late(r, state, deadline, reported_on)
 
 
 def days_waited(r: Rules, since: dt.date | None) -> int | None:
@@ -222,15 +242,22 @@ def case_state(r: Rules, state: str, deadline: dt.date | None) -> str:
     return CLOSED if state == "closed" else VOIDED
 
 
+def _units_done(units: tuple[int, int] | None) -> str:
+    """" 2/4" for an item of several units (done / all), else ''."""
+    return f" {units[0]}/{units[1]}" if units and units[1] > 1 else ""
+
+
 def describe_item(r: Rules, code: str, state: str, deadline: dt.date,
-                  reported_on: dt.date | None = None, passed_on: dt.date | None = None) -> str:
-    """The register's 情况 column: short."""
+                  reported_on: dt.date | None = None, passed_on: dt.date | None = None,
+                  due_on: dt.date | None = None, units: tuple[int, int] | None = None) -> str:
+    """The register's 情况 column: short (with how many of its units have finished, 2/4)."""
+    due = due_on if state == "in_progress" and due_on is not None else deadline
     if code == OVERDUE:
-        days = days_late(r, state, deadline, reported_on)
-        return f"逾期 {days} 天" + ("报送" if state in REPORTED else "")
+        days = overdue_days(r, state, deadline, reported_on, due_on)
+        return f"逾期 {days} 天" + ("报送" if state in REPORTED else "") + _units_done(units)
     if code in (DUE_SOON, IN_PROGRESS):
-        left = r.calendar.workdays_between(r.today, deadline)
-        return "今日到期" if deadline == r.today else f"剩 {left} 天"
+        left = r.calendar.workdays_between(r.today, due)
+        return ("今日到期" if due == r.today else f"剩 {left} 天") + _units_done(units)
     if code == AWAITING_REVIEW:
         return f"待审理 {days_waited(r, reported_on)} 天" if reported_on else "待审理"
     if code == AWAITING_FEEDBACK:
@@ -241,15 +268,19 @@ def describe_item(r: Rules, code: str, state: str, deadline: dt.date,
 
 
 def explain_item(r: Rules, code: str, state: str, deadline: dt.date,
-                 reported_on: dt.date | None = None, passed_on: dt.date | None = None) -> str:
+                 reported_on: dt.date | None = None, passed_on: dt.date | None = None,
+                 due_on: dt.date | None = None, units: tuple[int, int] | None = None) -> str:
     """The 情况 column's tooltip: the state in a sentence."""
+    done = f"{units[1]} 个承办单位中 {units[0]} 个已办结。" if units and units[1] > 1 else ""
     if code == OVERDUE:
-        days = days_late(r, state, deadline, reported_on)
+        days = overdue_days(r, state, deadline, reported_on, due_on)
         if state in REPORTED:
-            return f"承办单位逾期 {days} 个工作日后报送办理结果，计为承办单位逾期。"
-        return f"承办单位未在完成时限内报送办理结果，已逾期 {days} 个工作日。"
+            return f"承办单位逾期 {days} 个工作日后报送办理结果，计为承办单位逾期。{done}"
+        if due_on is not None and due_on >= r.today:  # (in progress, a unit reported late)
+            return f"有承办单位晚于完成时限报送办理结果，计为承办单位逾期。{done}"
+        return f"承办单位未在完成时限内报送办理结果，已逾期 {days} 个工作日。{done}"
     if code == DUE_SOON:
-        return f"{r.due_soon_days} 个工作日内到期。"
+        return f"{r.due_soon_days} 个工作日内到期。{done}"
     if code in (AWAITING_REVIEW, AWAITING_FEEDBACK):
         step, since, limit = (("审理", reported_on, r.review_wait_days) if code == AWAITING_REVIEW
                               else ("反馈", passed_on, r.feedback_wait_days))
@@ -259,7 +290,7 @@ def explain_item(r: Rules, code: str, state: str, deadline: dt.date,
         return text
     if code == CLOSED_LATE:
         return "办结，但通过审理的办理结果晚于完成时限报送。"
-    return describe_item(r, code, state, deadline, reported_on, passed_on)
+    return describe_item(r, code, state, deadline, reported_on, passed_on, due_on, units)
 
 
 # ------------------------------------------------------------------ SQL
@@ -273,23 +304,31 @@ def passed_on_sql() -> pw.Node:
             .where((passing.item == SupervisionItem.id) & (passing.verdict == "pass")))
 
 
-def overdue_sql(today: dt.date) -> pw.Expression:
-    """逾期 in SQL: one range of the (state, deadline) indexes, the report date read from
-    the covering index supervision_item_alerts."""
+def _due_sql() -> pw.Node:
+    """The earliest deadline of a unit at work (the deadline where none is recorded)."""
     item = SupervisionItem
-    return (item.state.in_(ITEM_OPEN_STATES) & (item.deadline < today)
-            & ((item.state == "in_progress") | (item.result_reported_on > item.deadline)))
+    return pw.fn.COALESCE(item.due_on, item.deadline)
+
+
+def overdue_sql(today: dt.date) -> pw.Expression:
+    """逾期 in SQL: within the open states of the covering index supervision_item_alerts
+    (state, due_on, deadline, ..., late_units)."""
+    item = SupervisionItem
+    return (item.state.in_(ITEM_OPEN_STATES)
+            & (((item.state == "in_progress") & (_due_sql() < today)) | (item.late_units > 0)
+               | ((item.state != "in_progress") & (item.deadline < today)
+                  & (item.result_reported_on > item.deadline))))
 
 
 def _on_time_or_unjudged(today: dt.date) -> pw.Expression:
     item = SupervisionItem
-    return ((item.deadline >= today) | item.result_reported_on.is_null()
-            | (item.result_reported_on <= item.deadline))
+    return (((item.deadline >= today) | item.result_reported_on.is_null()
+             | (item.result_reported_on <= item.deadline)) & (item.late_units == 0))
 
 
 def closed_on_time_sql() -> pw.Expression:
     item = SupervisionItem
-    return (item.state == "closed") & (item.completed_on <= item.deadline)
+    return (item.state == "closed") & (item.completed_on <= item.deadline) & (item.late_units == 0)
 
 
 def item_where(code: str, r: Rules) -> pw.Expression:
@@ -298,9 +337,9 @@ def item_where(code: str, r: Rules) -> pw.Expression:
     if code == OVERDUE:
         return overdue_sql(r.today)
     if code == DUE_SOON:
-        return (item.state == "in_progress") & item.deadline.between(r.today, r.horizon)
+        return (item.state == "in_progress") & _due_sql().between(r.today, r.horizon) & (item.late_units == 0)
     if code == IN_PROGRESS:
-        return (item.state == "in_progress") & (item.deadline > r.horizon)
+        return (item.state == "in_progress") & (_due_sql() > r.horizon) & (item.late_units == 0)
     if code == AWAITING_REVIEW:
         return (item.state == "awaiting_review") & _on_time_or_unjudged(r.today)
     if code == AWAITING_FEEDBACK:
@@ -308,7 +347,8 @@ def item_where(code: str, r: Rules) -> pw.Expression:
     if code == CLOSED_ON_TIME:
         return closed_on_time_sql()
     if code == CLOSED_LATE:
-        return (item.state == "closed") & (item.completed_on.is_null() | (item.completed_on > item.deadline))
+        return (item.state == "closed") & (item.completed_on.is_null() | (item.completed_on > item.deadline)
+                                           | (item.late_units > 0))
     stored = {PENDING: "pending_approval", REJECTED: "rejected", VOIDED: "voided"}
     if code in stored:
         return item.state == stored[code]
@@ -326,7 +366,9 @@ def unsigned_late_sql(r: Rules) -> pw.Expression:
     its task (still open, the item in progress) more than the office's limit of working
     days after the item was issued."""
     issued = pw.fn.COALESCE(SupervisionItem.issued_on, SupervisionItem.registered_on)
-    return (UnitTask.signed_on.is_null() & (UnitTask.state == "open")
+    # (state || '': the few tasks nobody signed for come from the signed_on index, not the
+    # many open ones from the state index)
+    return (UnitTask.signed_on.is_null() & (UnitTask.state.concat("") == "open")
             & (SupervisionItem.state == "in_progress") & (issued <= r.sign_cutoff))
 
 

@@ -250,6 +250,8 @@ def register_item(*, title, lead_unit, responsible_person, source, deadline=None
                 item.seq_year = registered_on.year
         insert_unique(item.save, _NUMBER_TAKEN.format(number=item.number))
         item_records.created(item, LiveWrites(item.registrar), helpers)
+        if item.dirty_fields:
+            item.save()  # (what its unit tasks come to: the registration's own, no new version)
     return item
 
 
@@ -355,8 +357,11 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
             if [u.name for u in old] != [u.name for u in helpers]:
                 changes["assisting"] = ("、".join(u.name for u in old), "、".join(u.name for u in helpers))
             unit_tasks.set_units(item, item.lead_unit, helpers)
-        if "deadline" in changes:
-            item_records.deadline_moved(item, LiveWrites(), *changes["deadline"])
+        if "deadline" in changes or new_lead is not None or new_helpers is not None:
+            w = LiveWrites()
+            if "deadline" in changes:
+                item_records.deadline_moved(item, w, *changes["deadline"])
+            item_records.summarize(item, w)
         if item.source == "leader_instruction" and not (item.leader_instruction and item.instructing_leader):
             raise ValidationError("leader_instruction", "立项依据为“领导批示”时,请填写“领导批示”和“批示领导”。")
         require_order(item.instruction_date, item.registered_on, field="instruction_date",
@@ -438,7 +443,7 @@ def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None
     return record
 
 
-def report_result(item_id: int, *, content, unit=None, reported_on=None,
+def report_result(item_id: int, *, content, unit=None, reported_on=None, covers_units: bool = False,
                   now: dt.date | None = None) -> ResultReport:
     """A handling unit reports its result. The lead unit's report sends the item to review."""
     now = now or today()
@@ -458,9 +463,9 @@ def report_result(item_id: int, *, content, unit=None, reported_on=None,
                       earlier_label="登记日期", later_label="报送日期")
         w = LiveWrites()
         report = item_records.reported(item, w, unit=who, unit_name=who.name, is_lead=is_lead,
-                                       reported_on=reported_on, content=content)
-        if is_lead:
-            w.save(item)
+                                       reported_on=reported_on, content=content,
+                                       covers_units=bool(covers_units) and is_lead)
+        w.save(item)  # (a helping unit's report changes what the units come to: 2/4)
     return report
 
 

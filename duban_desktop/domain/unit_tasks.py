@@ -90,6 +90,7 @@ def set_units(item, lead: Unit, helpers: list[Unit]) -> None:
         if task.position != order:
             task.position = order
             task.save()
+    item.__dict__.pop("_unit_tasks", None)  # (read afresh from here on)
 
 
 def unit_results(item, reports=None, helpers=None) -> list[tuple[Unit, str, str, dt.date | None]]:

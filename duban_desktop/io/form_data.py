@@ -212,10 +212,10 @@ def item_context(item: SupervisionItem, today: dt.date, related: Related | None 
     last = related.urges[-1] if related.urges else None
     reply_days = (last.reply_days if last and last.reply_days else values["default_reply_days"])
     overdue = states.item_state(rules, item.state, item.deadline, item.result_reported_on,
-                                item.completed_on) == states.OVERDUE
+                                item.completed_on, item.due_on, item.late_units) == states.OVERDUE
     requirement = f"该事项完成时限为{format_cn(item.deadline)}"
     if overdue:
-        days = states.days_late(rules, item.state, item.deadline, item.result_reported_on)
+        days = states.overdue_days(rules, item.state, item.deadline, item.result_reported_on, item.due_on)
         requirement += f"，已逾期{days}个工作日"
     requirement += "。"
     if item.leader_instruction:
@@ -374,7 +374,8 @@ def bulletin_context(today: dt.date, year: int | None = None) -> Context:
             "序号": str(i), "编号": item.number or "", "催办项目": item.title,
             "承办单位": item.lead_unit.name, "具体负责人": item.responsible_person,
             "完成时限": format_cn(item.deadline),
-            "逾期工作日": str(states.days_late(rules, item.state, item.deadline, item.result_reported_on)),
+            "逾期工作日": str(states.overdue_days(rules, item.state, item.deadline, item.result_reported_on,
+                                                item.due_on)),
             "办理状态": label(ITEM_STATES, item.state), "催办次数": str(item.urge_count)})
     if len(ids) > len(shown):
         overdue.append({"催办项目": f"另有{len(ids) - len(shown)}件逾期事项未列出，"

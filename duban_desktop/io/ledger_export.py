@@ -223,17 +223,19 @@ class _Tones:
         self.rules = states.rules(today)
         self._late: dict[tuple, int] = {}
 
-    def days_late(self, state: str, deadline: dt.date, reported_on: dt.date | None) -> int:
-        key = (deadline, reported_on if state in states.REPORTED else None)
+    def days_late(self, state: str, deadline: dt.date, reported_on: dt.date | None,
+                  due_on: dt.date | None = None) -> int:
+        key = (deadline, reported_on if state in states.REPORTED else None, due_on if state == "in_progress" else None)
         days = self._late.get(key)
         if days is None:
-            days = self._late[key] = states.days_late(self.rules, state, deadline, reported_on)
+            days = self._late[key] = states.overdue_days(self.rules, state, deadline, reported_on, due_on)
         return days
 
     def item(self, state: str, deadline: dt.date, reported_on: dt.date | None,
-             completed_on: dt.date | None, passed_on: dt.date | None) -> tuple[str, str]:
+             completed_on: dt.date | None, passed_on: dt.date | None, due_on: dt.date | None = None,
+             late_units: int = 0) -> tuple[str, str]:
         """The item's state code and its tone (a key of FILLS or '')."""
-        code = states.item_state(self.rules, state, deadline, reported_on, completed_on)
+        code = states.item_state(self.rules, state, deadline, reported_on, completed_on, due_on, late_units)
         tone = states.tone(code, states.office_late(self.rules, state, reported_on, passed_on))
         return code, tone if tone in FILLS else ""
 
@@ -250,6 +252,7 @@ _ITEM_FIELDS = (
     SupervisionItem.last_urged_on, SupervisionItem.state, SupervisionItem.completed_on,
     SupervisionItem.result, SupervisionItem.result_summary, SupervisionItem.result_reported_on,
     pw.Case(None, [(SupervisionItem.state == states.PASSED, states.passed_on_sql())], None),
+    SupervisionItem.due_on, SupervisionItem.late_units,
 )
 # numbered items by year and sequence; numbers of another pattern after them; items not
 # yet registered (no number) last
@@ -297,18 +300,18 @@ def _write_items(wb, styles, f: ItemFilter, total: int, tones: _Tones, ticker: _
     seq = 0
     for (item_id, number, title, source, leader, instruction, lead, person, registered, issued,
          deadline, original, urges, last_urged, state, completed, result, summary, reported,
-         passed) in _rows(query):
+         passed, due_on, late_units) in _rows(query):
         seq += 1
         deadline = _day(deadline)
         original = _day(original)
-        completed, reported = _day(completed), _day(reported)
-        code, tone = tones.item(state, deadline, reported, completed, _day(passed))
+        completed, reported, due_on = _day(completed), _day(reported), _day(due_on)
+        code, tone = tones.item(state, deadline, reported, completed, _day(passed), due_on, late_units)
         write((seq, number or "", title, src.get(source, source), leader, instruction, lead,
                assisting.get(item_id, ""), person, _day(registered), _day(issued), deadline,
                original if original != deadline else None, urges, _day(last_urged),
                labels.get(state, state), completed if state in ("passed", "closed") else None,
                result, summary,
-               tones.days_late(state, deadline, reported) if code == states.OVERDUE else None,
+               tones.days_late(state, deadline, reported, due_on) if code == states.OVERDUE else None,
                judged[code]),
               by_tone[tone])
         ticker.tick()
@@ -510,7 +513,7 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
     assisting = _assisting_names(cond)
     query = (item.select(Unit.name, item.id, item.number, item.title, item.responsible_person,
                          item.registered_on, item.deadline, item.urge_count, item.last_urged_on,
-                         item.state, item.result_reported_on)
+                         item.state, item.result_reported_on, item.due_on)
              .join(Unit, on=(item.lead_unit == Unit.id))
              .where(cond).order_by(Unit.name, item.deadline, item.seq_year, item.seq, item.id))
     groups: dict[str, list] = defaultdict(list)
@@ -538,12 +541,12 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
         sheet.merge_row(sheet.stream.row)
         rows.sort(key=lambda r: (_day(r[5]), r[0]))
         for (item_id, number, title, person, registered, deadline, urges, last_urged,
-             state, reported) in rows:
+             state, reported, due_on) in rows:
             seq += 1
             deadline = _day(deadline)
             sheet.stream.write(
                 (seq, number or "", title, assisting.get(item_id, ""), person, _day(registered),
-                 deadline, tones.days_late(state, deadline, _day(reported)), urges, _day(last_urged),
+                 deadline, tones.days_late(state, deadline, _day(reported), _day(due_on)), urges, _day(last_urged),
                  ITEM_STATES.get(state, state)), specs)
             ticker.tick()
     if not seq:

@@ -95,9 +95,12 @@ def replay_steps(made, snap: dict, now) -> int:
     for e in rec["Extension"]:
         supervision.extend(made.id, new_deadline=e["new_deadline"], reason=e["reason"],
                            approved_by=e["approved_by"], requested_on=e["requested_on"], now=now)
+    # a helping unit done with no report of its own: the lead's report covered it
+    reported = {r["unit_task"] for r in rec["ResultReport"]}
+    covered = any(t["state"] == "done" and t["unit"] not in reported for t in rec["UnitTask"] if t["role"] != "lead")
     for r in rec["ResultReport"]:
         supervision.report_result(made.id, content=r["content"], unit=r["unit"], reported_on=r["reported_on"],
-                                  now=now)
+                                  covers_units=covered and r["unit"] == it["lead_unit"], now=now)
     for r in rec["Review"]:
         supervision.review(made.id, verdict=r["verdict"], comment=r["comment"], reviewed_on=r["reviewed_on"],
                            looks={k: (r[k], r[f"{k}_note"]) for k in FOUR_LOOKS}, now=now)

@@ -342,7 +342,8 @@ def test_a_step_costs_at_most_twenty_statements(db, statements):
     counts = {}
     for step, run in (
         ("urge", lambda: supervision.urge(made.id, method="phone", reply_days=3, urged_on=TODAY, now=TODAY)),
-        ("report", lambda: supervision.report_result(made.id, content="已完成。", reported_on=TODAY, now=TODAY)),
+        ("report", lambda: supervision.report_result(made.id, content="已完成。", reported_on=TODAY,
+                                                     covers_units=True, now=TODAY)),
         ("review", lambda: supervision.review(made.id, verdict="pass", looks=ALL_LOOKS, reviewed_on=TODAY,
                                               now=TODAY)),
     ):

@@ -25,7 +25,8 @@ def _shown(now: dt.date, items: int, seed: int, cases: int = 40) -> tuple[set, s
         levels = {a.level for a in alerts.compute_alerts(today=now)}
         rules = state.rules(now)
         stored_items = {s for (s,) in SupervisionItem.select(SupervisionItem.state).tuples()}
-        judged_items = {state.item_state(rules, i.state, i.deadline, i.result_reported_on, i.completed_on)
+        judged_items = {state.item_state(rules, i.state, i.deadline, i.result_reported_on, i.completed_on,
+                                         i.due_on, i.late_units)
                         for i in SupervisionItem.select()}
         stored_cases = {s for (s,) in CoordinationCase.select(CoordinationCase.state).tuples()}
         judged_cases = {state.case_state(rules, c.state, c.deadline) for c in CoordinationCase.select()}

@@ -43,13 +43,13 @@ def _item_through_every_step() -> int:
                      reply_days=3, now=TODAY)
     supervision.extend(made.id, new_deadline=D(2026, 6, 12), reason="需征求沿街住户意见。",
                        approved_by="王建国县长", requested_on=D(2026, 5, 25), now=TODAY)
+    # the helping unit first: the item goes to review once every unit has reported
+    supervision.report_result(made.id, unit=HELPER, content="资金已拨付。", reported_on=D(2026, 6, 2),
+                              now=TODAY)
     supervision.report_result(made.id, content="方案已拟定。", reported_on=D(2026, 6, 3), now=TODAY)
     supervision.review(made.id, verdict="improve", reviewed_on=D(2026, 6, 4), now=TODAY,
                        looks={**LOOKS, "problem_solved": (False, "资金来源未落实。")})
     supervision.report_result(made.id, content="方案已拟定，资金已落实。", reported_on=D(2026, 6, 8),
-                              now=TODAY)
-    # recorded after the lead unit's report, dated before it: the list goes by date
-    supervision.report_result(made.id, unit=HELPER, content="资金已拨付。", reported_on=D(2026, 6, 5),
                               now=TODAY)
     supervision.review(made.id, verdict="pass", looks=LOOKS, reviewed_on=D(2026, 6, 9),
                        comment="办理结果属实。", now=TODAY)
@@ -153,9 +153,9 @@ def test_item_json_has_every_section_and_round_trips(office):
                  "responsible_person")
     assert [tuple(u[k] for k in task_keys) for u in data["units"]] == [
         (LEAD, "lead", "", "2026-06-12", None, "done", "2026-06-08", 1, "蒋建华"),
-        (HELPER, "assist", "", "2026-06-12", None, "done", "2026-06-05", 0, "")]
+        (HELPER, "assist", "", "2026-06-12", None, "done", "2026-06-02", 0, "")]
     assert [(r["reported_on"], r["unit"], r["role"]) for r in data["reports"]] == [
-        ("2026-06-03", LEAD, "lead"), ("2026-06-05", HELPER, "assist"), ("2026-06-08", LEAD, "lead")]
+        ("2026-06-02", HELPER, "assist"), ("2026-06-03", LEAD, "lead"), ("2026-06-08", LEAD, "lead")]
     [urge] = data["urges"]
     assert (urge["method"], urge["urged_on"], urge["reply_days"]) == ("phone", "2026-05-20", 3)
     assert urge["reply_by"] == "2026-05-25"  # three working days after a Wednesday
@@ -240,7 +240,7 @@ def test_item_text_is_chinese_and_readable(office):
                   "  第二行：雨污分流。", "立项依据：领导批示", "完成时限：2026年6月12日",
                   "原定完成时限：2026年5月29日", "主办：县住房和城乡建设局，联系人：张伟，电话：0571-88001234",
                   "   完成时限 2026年6月12日，负责人 蒋建华，待签收，已办结，2026年6月8日报送，催办 1 次",
-                  "协办：县财政局", "【办理结果报送】3 条", "2. 2026年6月5日　县财政局（协办）",
+                  "协办：县财政局", "【办理结果报送】3 条", "1. 2026年6月2日　县财政局（协办）",
                   "【检查催办】1 条", "1. 2026年5月20日　电话催办", "反馈期限：3 个工作日，2026年5月25日前",
                   "【延期】1 条", "2026年5月29日 → 2026年6月12日，王建国县长批准", "【情况审理】2 条",
                   "退回改进", "问题是否解决落实：否（资金来源未落实。）", "【结果反馈】1 条",

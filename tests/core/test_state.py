@@ -33,6 +33,7 @@ from ..factories import ALL_LOOKS, TODAY
 
 D = dt.timedelta
 UNITS = ["县财政局", "县教育局", "县水利局"]
+# helping units (协办): the other units after the lead, as many as the history says
 FAILING = {**ALL_LOOKS, "problem_solved": (False, "问题尚未解决")}
 
 day_ago = st.integers(0, 40)
@@ -40,6 +41,7 @@ step = st.one_of(
     st.tuples(st.just("urge"), day_ago, st.none() | st.integers(-10, 30)),
     st.tuples(st.just("extend"), day_ago, st.integers(1, 30)),
     st.tuples(st.just("report"), day_ago),
+    st.tuples(st.just("helper_report"), day_ago),  # the first helping unit's result
     st.tuples(st.just("review"), st.sampled_from(["pass", "improve", "redo"]), day_ago,
               st.none() | st.integers(-5, 30)),
     st.tuples(st.just("feedback"), day_ago),
@@ -55,6 +57,7 @@ history = st.tuples(
     st.integers(10, 60),  # registered this many days before TODAY
     st.integers(-50, 40),  # the deadline, days from TODAY
     st.lists(step, max_size=7),
+    st.integers(0, 2),  # helping units
 )
 case_history = st.tuples(st.integers(-20, 20), st.sampled_from(["open", "accept", "decline", "void"]))
 
@@ -65,12 +68,13 @@ def _try(fn, *args, **kwargs) -> None:
         fn(*args, now=TODAY, **kwargs)
 
 
-def _write_item(source, unit, registered, deadline, steps) -> None:
+def _write_item(source, unit, registered, deadline, steps, helpers=0) -> None:
+    others = [u for u in UNITS if u != UNITS[unit]][:helpers]
     try:
         made = sv.register_item(
             title=f"事项{registered}{deadline}", lead_unit=UNITS[unit], responsible_person="张三",
             source=source, leader_instruction="请抓紧办理。", instructing_leader="县长",
-            registered_on=TODAY - D(days=registered),
+            registered_on=TODAY - D(days=registered), assisting=others,
             deadline=max(TODAY + D(days=deadline), TODAY - D(days=registered)), now=TODAY)
     except DomainError:
         return
@@ -85,6 +89,8 @@ def _write_item(source, unit, registered, deadline, steps) -> None:
                  approved_by="县长", requested_on=on)
         elif kind == "report":
             _try(sv.report_result, made.id, content="已办理。", reported_on=on)
+        elif kind == "helper_report" and others:
+            _try(sv.report_result, made.id, unit=others[0], content="已配合办理。", reported_on=on)
         elif kind == "review":
             verdict, when, limit = args
             _try(sv.review, made.id, verdict=verdict, looks=ALL_LOOKS if verdict == "pass" else FAILING,
@@ -135,7 +141,7 @@ def _judge_everything(rules: state.Rules) -> tuple[dict[int, str], set[int], dic
     office_late: set[int] = set()
     for item in SupervisionItem.select():
         by_python[item.id] = state.item_state(rules, item.state, item.deadline, item.result_reported_on,
-                                              item.completed_on)
+                                              item.completed_on, item.due_on, item.late_units)
         if state.office_late(rules, item.state, item.result_reported_on, passed.get(item.id)):
             office_late.add(item.id)
     by_sql: dict[int, list[str]] = {i: [] for i in by_python}
@@ -186,6 +192,12 @@ EVERY_STATE = [
     ("public_report", 2, 30, 30, []),  # pending
     ("public_report", 0, 30, 30, [("reject",)]),
     ("document", 1, 30, 30, [("void",)]),
+    # several units: the lead reported, a helper still at work past the deadline (overdue,
+    # in progress); the lead and its helper both reported, on time (awaiting review)
+    ("document", 0, 30, -3, [("report", 10)], 1),
+    ("document", 1, 30, 5, [("helper_report", 8), ("report", 6)], 2),
+    # a helper reported late, the item closed later: closed late
+    ("document", 2, 30, -20, [("helper_report", 5), ("close", 4, 1, 1)], 1),
 ]
 
 
@@ -229,8 +241,9 @@ def _check_every_view(items, cases, later, soon, wait) -> tuple[Counter, dict[st
         # 逾期提醒, by level
         alerts = compute_alerts(today)
         by_level = level_counts(alerts)
-        assert by_level["overdue"] == overdue
-        assert by_level["due_soon"] == counts[state.DUE_SOON]
+        # (an item of several units has an alert for each unit that is late or due soon)
+        assert len({a.id for a in alerts if a.level == "overdue"}) == overdue
+        assert len({a.id for a in alerts if a.level == "due_soon"}) == counts[state.DUE_SOON]
         assert by_level["awaiting_review"] + by_level["awaiting_feedback"] == len(office_late)
         assert by_level["awaiting_review"] == sum(1 for i in office_late if stored[i] == "awaiting_review")
         assert by_level["coordination_overdue"] == Counter(by_case.values())[state.OVERDUE]

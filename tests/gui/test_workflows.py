@@ -37,7 +37,7 @@ def test_item_from_registration_to_closed(qtbot, window, dialogs):
     item = supervision.get_item(reg.selected_id)
     assert item.number.endswith("1号") and item.lead_unit.name == "县住房和城乡建设局"
     assert [u.name for u in supervision.assisting_units(item)] == ["县财政局"]
-    assert window.tabs.tabText(2) == "逾期提醒 (1)"  # due within 2 working days
+    assert window.tabs.tabText(2) == "逾期提醒 (2)"  # due within 2 working days: each of its two units
     assert step_texts(reg) == ["签收", "检查催办", "报送结果", "延期", "修改", "撤销"]
 
     def sign(dialog):  # both units signed for it today (the default)
@@ -60,6 +60,13 @@ def test_item_from_registration_to_closed(qtbot, window, dialogs):
         click(qtbot, step_button(reg, "检查催办"))
     assert supervision.get_item(item.id).urge_count == 2
 
+    def helper_reports(dialog):
+        dialog.fields["unit"].set_value("县财政局")
+        type_into(qtbot, dialog.fields["content"], "资金已落实")
+    dialogs.expect(helper_reports)
+    click(qtbot, step_button(reg, "报送结果"))
+    assert supervision.get_item(item.id).state == "in_progress"  # the lead unit has not reported
+    assert "1/2" in reg.model.index(0, 6).data()  # 情况: one of its two units has finished
     dialogs.expect(lambda d: type_into(qtbot, d.fields["content"], "方案已报送"))
     click(qtbot, step_button(reg, "报送结果"))
     assert step_texts(reg) == ["情况审理", "修改", "撤销"]
@@ -74,7 +81,7 @@ def test_item_from_registration_to_closed(qtbot, window, dialogs):
     dialogs.expect(review_redo)
     click(qtbot, step_button(reg, "情况审理"))
     assert supervision.get_item(item.id).state == "in_progress"
-    assert window.tabs.tabText(2) == "逾期提醒 (1)"
+    assert window.tabs.tabText(2) == "逾期提醒 (1)"  # the lead unit again (its helper has finished)
 
     dialogs.expect(lambda d: d.fields["method"].set_value("in_person"))
     click(qtbot, step_button(reg, "检查催办"))

@@ -259,7 +259,7 @@ class ItemTableModel(LazyTableModel):
         """The row's state and tone (domain/state.py)."""
         rules = self.rules or states.rules(self.today)
         code = states.item_state(rules, row.state, row.deadline, row.result_reported_on,
-                                 row.completed_on)
+                                 row.completed_on, row.due_on, row.late_units)
         late = states.office_late(rules, row.state, row.result_reported_on, row.passed_on)
         return code, states.tone(code, late)
 
@@ -271,7 +271,8 @@ class ItemTableModel(LazyTableModel):
     def view(self, row) -> RowView:
         rules = self.rules or states.rules(self.today)
         code, tone = self.judge(row)
-        facts = (rules, code, row.state, row.deadline, row.result_reported_on, row.passed_on)
+        facts = (rules, code, row.state, row.deadline, row.result_reported_on, row.passed_on,
+                 row.due_on, (row.units_done, row.unit_count))
         deadline = format_cn(row.deadline)
         display = (row.number or ("（待批准）" if row.state == "pending_approval" else "（未立项）"),
                    row.title, ITEM_SOURCES.get(row.source, row.source), row.lead_unit,
