@@ -10,6 +10,7 @@ come back.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -185,6 +186,61 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
             append(Alert("coordination_overdue", "case", case_id, number, title, requester, deadline,
                          days, None, stored_state))
     return found
+
+
+def item_alerts(rules: state.Rules, item, lead_unit: str, latest_urge=None, passed_on=None) -> list[Alert]:
+    """The alerts of one item, judged in Python by the rules compute_alerts puts in SQL (a
+    test holds the two to agreement): after a step on the item the window replaces that
+    item's alerts (``replace_item_alerts``) rather than computing them all again.
+    ``latest_urge``: its urge made last (the highest id); ``passed_on``: the day its
+    result passed review (domain/item_view.py: ItemView has both)."""
+    today, calendar = rules.today, rules.calendar
+    stored_state, deadline = item.state, item.deadline
+    reported = item.result_reported_on
+    found: list[Alert] = []
+
+    def alert(level, days, since=None, kept_state=stored_state):
+        found.append(Alert(level, "item", item.id, item.number, item.title, lead_unit, deadline, days,
+                           since, kept_state))
+
+    code = state.item_state(rules, stored_state, deadline, reported, item.completed_on)
+    if code == state.DUE_SOON:
+        alert("due_soon", abs(calendar.remaining(today, deadline)))
+    elif code == state.OVERDUE:
+        if stored_state == "in_progress":
+            alert("overdue", abs(calendar.remaining(today, deadline)))
+        else:  # reported after the deadline: late by the report, not by today
+            alert("overdue", state.days_late(rules, stored_state, deadline, reported), reported)
+    if (stored_state == "in_progress" and latest_urge is not None and latest_urge.reply_by is not None
+            and latest_urge.reply_by < today and (reported is None or reported < latest_urge.urged_on)):
+        alert("reply_overdue", max(1, calendar.workdays_between(latest_urge.reply_by, today)),
+              latest_urge.reply_by, "in_progress")
+    if stored_state == "awaiting_review" and state.office_late(rules, stored_state, reported):
+        alert("awaiting_review", calendar.workdays_between(reported, today), reported)
+    if stored_state == state.PASSED and state.office_late(rules, stored_state, reported, passed_on):
+        alert("awaiting_feedback", calendar.workdays_between(passed_on, today), passed_on)
+    return found
+
+
+def _order(alert: Alert) -> tuple:
+    """Where an alert stands among those of its level (compute_alerts' ORDER BY)."""
+    if alert.level in ("overdue", "due_soon", "coordination_overdue"):
+        return alert.deadline, alert.id
+    return alert.since, alert.id
+
+
+def replace_item_alerts(alerts: list[Alert], item_id: int, fresh: list[Alert]) -> list[Alert]:
+    """``alerts`` (as compute_alerts returns them: by level, each level in its order) with
+    the item's alerts replaced by ``fresh``, each at its place: what compute_alerts would
+    return now if only that item had changed."""
+    by_level: dict[str, list[Alert]] = {level: [] for level in LEVELS}
+    for a in alerts:
+        if a.entity != "item" or a.id != item_id:
+            by_level[a.level].append(a)
+    for a in fresh:
+        group = by_level[a.level]
+        group.insert(bisect.bisect_right(group, _order(a), key=_order), a)
+    return [a for group in by_level.values() for a in group]
 
 
 def calendar_notice(today: dt.date | None = None) -> str:
