@@ -122,20 +122,20 @@ def _v7_unit_tasks(db: pw.Database) -> None:
                   "ELSE coalesce(i.issued_on, i.registered_on) END")
         db.execute_sql(
             "INSERT INTO unit_task (item_id, parent_id, unit_id, role, part, deadline, responsible_person, phone, "
-            "signed_on, state, reported_on, urge_count, last_urged_on, position, version) "
+            "signed_on, state, reported_on, position, version) "
             f"SELECT i.id, NULL, i.lead_unit_id, 'lead', '', i.deadline, i.responsible_person, '', {signed}, "
             "CASE i.state WHEN 'awaiting_review' THEN 'reported' WHEN 'passed' THEN 'done' "
-            "WHEN 'closed' THEN 'done' ELSE 'open' END, i.result_reported_on, i.urge_count, i.last_urged_on, 0, 1 "
+            "WHEN 'closed' THEN 'done' ELSE 'open' END, i.result_reported_on, 0, 1 "
             "FROM supervision_item i ORDER BY i.id")
         if "assisting_unit" in tables:
             latest = ("(SELECT max(r.reported_on) FROM result_report r "
                       "WHERE r.item_id = a.item_id AND r.unit_id = a.unit_id)")
             db.execute_sql(
                 "INSERT INTO unit_task (item_id, parent_id, unit_id, role, part, deadline, responsible_person, "
-                "phone, signed_on, state, reported_on, urge_count, last_urged_on, position, version) "
+                "phone, signed_on, state, reported_on, position, version) "
                 f"SELECT a.item_id, NULL, a.unit_id, 'assist', '', i.deadline, '', '', {signed}, "
                 f"CASE WHEN i.state IN ('awaiting_review', 'passed', 'closed') OR {latest} IS NOT NULL "
-                f"THEN 'done' ELSE 'open' END, {latest}, 0, NULL, a.position + 1, 1 "
+                f"THEN 'done' ELSE 'open' END, {latest}, a.position + 1, 1 "
                 "FROM assisting_unit a JOIN supervision_item i ON i.id = a.item_id "
                 "WHERE a.unit_id <> i.lead_unit_id ORDER BY a.item_id, a.position, a.id")
         db.execute_sql("UPDATE result_report SET unit_task_id = (SELECT t.id FROM unit_task t "

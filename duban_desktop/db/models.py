@@ -280,8 +280,6 @@ class UnitTask(BaseModel):
     signed_on = pw.DateField(null=True)
     state = pw.CharField(max_length=10, default="open")
     reported_on = pw.DateField(null=True)  # the day its current result was reported
-    urge_count = pw.IntegerField(default=0)
-    last_urged_on = pw.DateField(null=True)
     position = pw.IntegerField(default=0)
     version = pw.IntegerField(default=1)
 

@@ -10,6 +10,7 @@ come back.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -103,6 +104,40 @@ def _item_columns(*extra):
             .join(Unit, on=(SupervisionItem.lead_unit == Unit.id)))
 
 
+def deadline_alerts(rules: state.Rules, level: str, item_id: int, number: str, title: str, unit_name: str,
+                    deadline: dt.date, due: dt.date, stored_state: str, reported_on: dt.date | None,
+                    tasks: list[tuple] | None, distance) -> list[Alert]:
+    """An item's alerts of ``level`` (overdue or due soon, as state.py judged the item):
+    one for the item, or, for an item of several units (``tasks``: (id, unit, deadline,
+    state, reported_on) each, lead first), one for each unit that is late or due soon.
+    ``distance(day)``: working days between today and that day."""
+    today = rules.today
+    if tasks is None:
+        if level == "due_soon":
+            return [Alert("due_soon", "item", item_id, number, title, unit_name, deadline, distance(due), None,
+                          stored_state)]
+        if stored_state == "in_progress":
+            return [Alert("overdue", "item", item_id, number, title, unit_name, deadline, distance(due), None,
+                          stored_state)]
+        # reported after the deadline: late by the report, not by today
+        return [Alert("overdue", "item", item_id, number, title, unit_name, deadline,
+                      state.days_late(rules, stored_state, deadline, reported_on), reported_on, stored_state)]
+    found = []
+    for task_id, name, task_deadline, task_state, task_reported in tasks:
+        if task_state != "open":
+            if level == "overdue" and task_reported is not None and task_reported > task_deadline:
+                found.append(Alert("overdue", "item", item_id, number, title, name, task_deadline,
+                                   state.days_late(rules, "awaiting_review", task_deadline, task_reported),
+                                   task_reported, stored_state, task_id))
+        elif level == "overdue" and task_deadline < today:
+            found.append(Alert("overdue", "item", item_id, number, title, name, task_deadline,
+                               distance(task_deadline), None, stored_state, task_id))
+        elif level == "due_soon" and task_deadline <= rules.horizon:
+            found.append(Alert("due_soon", "item", item_id, number, title, name, task_deadline,
+                               distance(task_deadline), None, stored_state, task_id))
+    return found
+
+
 def _unit_tasks(item_ids: list[int], chunk: int = 500) -> dict[int, list[tuple]]:
     """The unit tasks of items of several units (lead first): (id, unit, deadline, state,
     reported_on) each."""
@@ -150,37 +185,23 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
             wanted[0] if len(wanted) == 1 else wanted[0] | wanted[1]).order_by(due, SupervisionItem.id)
         rows = rows_of(query)
         several = _unit_tasks([r[0] for r in rows if r[9] > 1])
+        dated: list[Alert] = []
+
+        def remaining(stored):
+            return ahead_get(stored) or deadline_of(stored)
+
         for item_id, number, title, stored, unit_name, stored_state, reported, stored_due, late, _units in rows:
-            due_day, days = ahead_get(stored_due) or deadline_of(stored_due)
-            deadline = stored_date(stored)
+            due_day, _days = remaining(stored_due)
             # the query holds only these two states, and only overdue is before today or late
             level = "due_soon" if due_day >= today and not late else "overdue"
-            if item_id in several:  # one alert for each unit that is late (or due soon)
-                for task_id, name, task_deadline, task_state, task_reported in several[item_id]:
-                    task_day, task_days = ahead_get(task_deadline) or deadline_of(task_deadline)
-                    reported_on = stored_date(task_reported)
-                    if task_state != "open":
-                        if level == "overdue" and reported_on is not None and reported_on > task_day:
-                            append(Alert("overdue", "item", item_id, number, title, name, task_day,
-                                         state.days_late(rules, "awaiting_review", task_day, reported_on),
-                                         reported_on, stored_state, task_id))
-                    elif level == "overdue" and task_day < today:
-                        append(Alert("overdue", "item", item_id, number, title, name, task_day, task_days,
-                                     None, stored_state, task_id))
-                    elif level == "due_soon" and task_day <= rules.horizon:
-                        append(Alert("due_soon", "item", item_id, number, title, name, task_day, task_days,
-                                     None, stored_state, task_id))
-            elif level == "due_soon":
-                append(Alert("due_soon", "item", item_id, number, title, unit_name, deadline, days,
-                             None, stored_state))
-            elif stored_state == "in_progress":
-                append(Alert("overdue", "item", item_id, number, title, unit_name, deadline, days,
-                             None, stored_state))
-            else:  # reported after the deadline: late by the report, not by today
-                reported_on = stored_date(reported)
-                append(Alert("overdue", "item", item_id, number, title, unit_name, deadline,
-                             state.days_late(rules, stored_state, deadline, reported_on),
-                             reported_on, stored_state))
+            tasks = [(task_id, name, remaining(day)[0], task_state, stored_date(on))
+                     for task_id, name, day, task_state, on in several[item_id]] if item_id in several else None
+            dated.extend(deadline_alerts(rules, level, item_id, number, title, unit_name, remaining(stored)[0],
+                                         due_day, stored_state, stored_date(reported), tasks,
+                                         lambda day: abs(calendar.remaining(today, day))))
+        # (an item's units each at their deadline; one unit's alerts in their order)
+        dated.sort(key=_order)
+        found.extend(dated)
 
     if "reply_overdue" in levels:
         # the latest urge of each item in progress (a correlated lookup on the urge index)
@@ -239,6 +260,73 @@ def compute_alerts(today: dt.date | None = None, calendar: WorkCalendar | None =
             append(Alert("coordination_overdue", "case", case_id, number, title, requester, deadline,
                          days, None, stored_state))
     return found
+
+
+def item_alerts(rules: state.Rules, item, lead_unit: str, latest_urge=None, passed_on=None,
+                tasks=None) -> list[Alert]:
+    """The alerts of one item, judged in Python by the rules compute_alerts puts in SQL (a
+    test holds the two to agreement): after a step on the item the window replaces that
+    item's alerts (``replace_item_alerts``) rather than computing them all again.
+    ``latest_urge``: its urge made last (the highest id); ``passed_on``: the day its
+    result passed review; ``tasks``: its unit tasks, with their units (domain/item_view.py:
+    ItemView has them all)."""
+    today, calendar = rules.today, rules.calendar
+    stored_state, deadline = item.state, item.deadline
+    reported = item.result_reported_on
+    found: list[Alert] = []
+
+    def alert(level, days, since=None, kept_state=stored_state):
+        found.append(Alert(level, "item", item.id, item.number, item.title, lead_unit, deadline, days,
+                           since, kept_state))
+
+    code = state.item_state(rules, stored_state, deadline, reported, item.completed_on, item.due_on,
+                            item.late_units)
+    if code in (state.DUE_SOON, state.OVERDUE):
+        several = None
+        if item.unit_count > 1 and tasks is not None:
+            several = [(t.id, t.unit.name, t.deadline, t.state, t.reported_on) for t in tasks]
+        due = item.due_on if item.due_on is not None else deadline
+        found.extend(deadline_alerts(rules, "due_soon" if code == state.DUE_SOON else "overdue", item.id,
+                                     item.number, item.title, lead_unit, deadline, due, stored_state, reported,
+                                     several, lambda day: abs(calendar.remaining(today, day))))
+    if (stored_state == "in_progress" and latest_urge is not None and latest_urge.reply_by is not None
+            and latest_urge.reply_by < today and (reported is None or reported < latest_urge.urged_on)):
+        alert("reply_overdue", max(1, calendar.workdays_between(latest_urge.reply_by, today)),
+              latest_urge.reply_by, "in_progress")
+    if stored_state == "in_progress" and tasks is not None:
+        issued = item.issued_on or item.registered_on
+        if rules.sign_cutoff is not None and issued <= rules.sign_cutoff:
+            for t in tasks:
+                if t.signed_on is None and t.state == "open":
+                    found.append(Alert("unsigned", "item", item.id, item.number, item.title, t.unit.name,
+                                       t.deadline, calendar.workdays_between(issued, today), issued,
+                                       stored_state))
+    if stored_state == "awaiting_review" and state.office_late(rules, stored_state, reported):
+        alert("awaiting_review", calendar.workdays_between(reported, today), reported)
+    if stored_state == state.PASSED and state.office_late(rules, stored_state, reported, passed_on):
+        alert("awaiting_feedback", calendar.workdays_between(passed_on, today), passed_on)
+    return found
+
+
+def _order(alert: Alert) -> tuple:
+    """Where an alert stands among those of its level (compute_alerts' ORDER BY)."""
+    if alert.level in ("overdue", "due_soon", "coordination_overdue"):
+        return alert.deadline, alert.id
+    return alert.since, alert.id
+
+
+def replace_item_alerts(alerts: list[Alert], item_id: int, fresh: list[Alert]) -> list[Alert]:
+    """``alerts`` (as compute_alerts returns them: by level, each level in its order) with
+    the item's alerts replaced by ``fresh``, each at its place: what compute_alerts would
+    return now if only that item had changed."""
+    by_level: dict[str, list[Alert]] = {level: [] for level in LEVELS}
+    for a in alerts:
+        if a.entity != "item" or a.id != item_id:
+            by_level[a.level].append(a)
+    for a in fresh:
+        group = by_level[a.level]
+        group.insert(bisect.bisect_right(group, _order(a), key=_order), a)
+    return [a for group in by_level.values() for a in group]
 
 
 def calendar_notice(today: dt.date | None = None) -> str:

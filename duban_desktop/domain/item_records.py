@@ -139,18 +139,15 @@ def rejected(item, w, *, reason: str, day: dt.date | None = None) -> None:
 def urged(item, w, *, urged_on: dt.date, method: str, content: str = "", reply_days: int | None = None,
           reply_by: dt.date | None = None, new_deadline: dt.date | None = None, task=None):
     """检查催办: the urge record, addressed to a unit's task (by default the lead unit's:
-    the book's one handling unit); the item's and the task's urge count and last urge,
-    and perhaps the item's deadline."""
+    the book's one handling unit: a unit's urges are the urges of its task); the item's
+    urge count and last urge, and perhaps the item's deadline."""
     task = task or lead_task(item, w)
     record = w.add(Urge, item=item, unit_task=task, urged_on=urged_on, method=method, content=content,
                    reply_days=reply_days, reply_by=reply_by, new_deadline=new_deadline,
                    urged_by=w.operator)
     w.count(item, "urge_count")  # in SQL (urge_count + 1) for a step: another desk's urge is never lost
-    w.count(task, "urge_count")
     if item.last_urged_on is None or urged_on >= item.last_urged_on:
         item.last_urged_on = urged_on
-    if task.last_urged_on is None or urged_on >= task.last_urged_on:
-        task.last_urged_on = urged_on
     note = f"{URGE_METHODS[method]}。{content}".strip()
     if new_deadline and new_deadline != item.deadline:
         w.log("item", item, "urge", field="deadline", old=item.deadline, new=new_deadline, note=note,

@@ -277,7 +277,7 @@ def approve_item(item_id: int, *, approved_by, approved_on=None, note="", deadli
         require_order(approved_on, new_deadline, field="deadline", earlier_label="批准日期",
                       later_label="完成时限")
         number, seq = _next_number(approved_on.year)
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         item_records.approved(item, w, approved_by=approved_by, approved_on=approved_on,
                               note=note, deadline=new_deadline, number=number,
                               year=approved_on.year, seq=seq)
@@ -290,7 +290,7 @@ def reject_item(item_id: int, *, reason) -> SupervisionItem:
     with write_transaction():
         item = _locked(item_id)
         _require(item, "reject")
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         item_records.rejected(item, w, reason=reason)
         w.save(item)
     return item
@@ -399,7 +399,7 @@ def urge(item_id: int, *, method, content="", urged_on=None, reply_days=None,
         require_order(urged_on, limit, field="new_deadline", earlier_label="催办日期",
                       later_label="新的完成时限")
         reply_by = current_calendar().add_workdays(urged_on, days) if days else None
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         record = item_records.urged(item, w, urged_on=urged_on, method=method,
                                     content=content, reply_days=days, reply_by=reply_by,
                                     new_deadline=limit)
@@ -436,7 +436,7 @@ def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None
             raise ValidationError(
                 "new_deadline",
                 f"“延期后的完成时限”应晚于现在的完成时限({format_cn(item.deadline)})。")
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         record = item_records.extended(item, w, requested_on=requested_on, reason=reason,
                                        approved_by=approved_by, new_deadline=new_deadline)
         w.save(item)
@@ -452,16 +452,17 @@ def report_result(item_id: int, *, content, unit=None, reported_on=None, covers_
     _not_future("reported_on", "报送日期", reported_on, now)
     with write_transaction():
         item = _locked(item_id)
-        lead = item.lead_unit
+        w = LiveWrites(batch=True)
+        tasks = w.tasks(item)  # with their units
+        lead = next(t for t in tasks if t.role == "lead").unit
         who = lead if unit is None else resolve_unit(unit, field="unit", label="报送单位", create=False)
         is_lead = who.id == lead.id
-        if not is_lead and who.id not in {u.id for u in assisting_units(item)}:
+        if not is_lead and who.id not in {t.unit_id for t in tasks}:
             raise ValidationError("unit", f"“{who.name}”不是该事项的承办单位。")
         if is_lead or item.state not in ("awaiting_review",):
             _require(item, "report")
         require_order(item.registered_on, reported_on, field="reported_on",
                       earlier_label="登记日期", later_label="报送日期")
-        w = LiveWrites()
         report = item_records.reported(item, w, unit=who, unit_name=who.name, is_lead=is_lead,
                                        reported_on=reported_on, content=content,
                                        covers_units=bool(covers_units) and is_lead)
@@ -512,7 +513,7 @@ def review(item_id: int, *, verdict, looks: dict, comment="", reviewed_on=None,
                       earlier_label="报送日期", later_label="审理日期")
         require_order(reviewed_on, limit, field="new_deadline", earlier_label="审理日期",
                       later_label="新的完成时限")
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         record = item_records.reviewed(item, w, reviewed_on=reviewed_on, verdict=verdict,
                                        looks=checked, comment=comment, new_deadline=limit)
         w.save(item)
@@ -547,7 +548,7 @@ def feedback(item_id: int, *, kind, recipient="", fed_back_on=None, document_num
             raise ValidationError("recipient", "请填写“报送对象”(报送给哪位领导或哪个机关)。")
         require_order(item.completed_on, fed_back_on, field="fed_back_on",
                       earlier_label="办结日期", later_label="反馈日期")
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         record = item_records.fed_back(item, w, kind=kind, recipient=recipient,
                                        fed_back_on=fed_back_on, document_number=document_number,
                                        note=note, result_summary=summary, proposed_action=action)
@@ -564,7 +565,7 @@ def void(item_id: int, *, reason, voided_on=None, now: dt.date | None = None) ->
     with write_transaction():
         item = _locked(item_id)
         _require(item, "void")
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         item_records.voided(item, w, reason=reason, voided_on=voided_on)
         w.save(item)
     return item

@@ -69,9 +69,10 @@ def _value(field: str, value: str) -> str:
     return value
 
 
-def change_entries(entity: str, entity_id: int) -> list[Entry]:
+def change_entries(entity: str, entity_id: int, rows=None) -> list[Entry]:
+    """The change history as entries; ``rows``: its ChangeLog rows when already read."""
     out = []
-    for row in history_of(entity, entity_id):
+    for row in history_of(entity, entity_id) if rows is None else rows:
         label = ACTION_LABELS.get(row.action, row.action)
         field = FIELD_LABELS.get(row.field, row.field)
         if row.old_value or row.new_value:
@@ -84,17 +85,28 @@ def change_entries(entity: str, entity_id: int) -> list[Entry]:
     return out
 
 
-def item_timeline(item: SupervisionItem) -> list[Entry]:
-    """The steps of an item, oldest first (the change history is separate)."""
+def item_timeline(item: SupervisionItem, records=None) -> list[Entry]:
+    """The steps of an item, oldest first (the change history is separate). ``records``:
+    its urges, extensions, reports, reviews and feedbacks when already read, each in the
+    order read here (domain/item_view.py: ItemView), else they are read here."""
+    if records is None:
+        urges = item.urges.order_by(Urge.urged_on, Urge.id)
+        extensions = item.extensions.order_by(Extension.requested_on, Extension.id)
+        reports = item.reports.order_by(ResultReport.reported_on, ResultReport.id)
+        reviews = item.reviews.order_by(Review.reviewed_on, Review.id)
+        feedbacks = item.feedbacks.order_by(Feedback.fed_back_on, Feedback.id)
+    else:
+        urges, extensions, reports = records.urges, records.extensions, records.reports
+        reviews, feedbacks = records.reviews, records.feedbacks
     entries = [Entry(item.registered_on, "registration", "确定项目(立项)",
                      f"{item.number or '待批准'},主办 {item.lead_unit.name},完成时限 {format_cn(item.original_deadline)}",
                      item.registrar)]
     if item.approved_by:
         entries.append(Entry(item.approved_on, "approval", "领导批准立项", f"{item.approved_by} {item.approval_note}".strip()))
-    for task in unit_tasks.tasks(item):
+    for task in unit_tasks.tasks(item):  # (read with the item when ItemView read it)
         if task.signed_on:
             entries.append(Entry(task.signed_on, "sign", "签收", task.unit.name))
-    for u in item.urges.order_by(Urge.urged_on, Urge.id):
+    for u in urges:
         detail = URGE_METHODS.get(u.method, u.method)
         if u.content:
             detail += f":{u.content}"
@@ -103,15 +115,15 @@ def item_timeline(item: SupervisionItem) -> list[Entry]:
         if u.new_deadline:
             detail += f";新的完成时限 {format_cn(u.new_deadline)}"
         entries.append(Entry(u.urged_on, "urge", "检查催办", detail, u.urged_by))
-    for e in item.extensions.order_by(Extension.requested_on, Extension.id):
+    for e in extensions:
         entries.append(Entry(e.requested_on, "extension", "延期",
                              f"{format_cn(e.old_deadline)} → {format_cn(e.new_deadline)},{e.approved_by}批准。{e.reason}",
                              e.recorded_by))
-    for r in item.reports.order_by(ResultReport.reported_on, ResultReport.id):
+    for r in reports:
         role = "主办" if r.unit_id == item.lead_unit_id else "协办"
         entries.append(Entry(r.reported_on, "report", f"报送办理结果({role})", f"{r.unit.name}:{r.content}",
                              r.recorded_by))
-    for r in item.reviews.order_by(Review.reviewed_on, Review.id):
+    for r in reviews:
         failing = [label for key, label in FOUR_LOOKS.items() if not getattr(r, key)]
         notes = [f"{FOUR_LOOKS[key]}:{getattr(r, key + '_note')}" for key in FOUR_LOOKS
                  if getattr(r, key + "_note")]
@@ -122,7 +134,7 @@ def item_timeline(item: SupervisionItem) -> list[Entry]:
         if r.comment:
             detail += f"。{r.comment}"
         entries.append(Entry(r.reviewed_on, "review", "情况审理", detail, r.reviewer))
-    for f in item.feedbacks.order_by(Feedback.fed_back_on, Feedback.id):
+    for f in feedbacks:
         detail = f"{FEEDBACK_KINDS.get(f.kind, f.kind)},报送{f.recipient}"
         if f.document_number:
             detail += f"({f.document_number})"

@@ -46,7 +46,7 @@ def sign(item_id: int, *, units=None, signed_on=None, now: dt.date | None = None
                                  + "，不能签收。")
         require_order(item.issued_on or item.registered_on, signed_on, field="signed_on",
                       earlier_label="发出时间", later_label="签收日期")
-        w = LiveWrites()
+        w = LiveWrites(batch=True)
         tasks = w.tasks(item)
         if units is None:
             chosen = [t for t in tasks if t.signed_on is None]

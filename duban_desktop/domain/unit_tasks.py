@@ -114,5 +114,5 @@ def describe(task: UnitTask) -> dict:
             "signed_on": task.signed_on.isoformat() if task.signed_on else None,
             "state": task.state, "state_label": UNIT_TASK_STATES[task.state],
             "reported_on": task.reported_on.isoformat() if task.reported_on else None,
-            "urge_count": task.urge_count,
+            "urge_count": Urge.select().where(Urge.unit_task == task.id).count(),
             "parent": task.parent.unit.name if task.parent_id else None}

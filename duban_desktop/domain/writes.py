@@ -26,7 +26,7 @@ import peewee as pw
 from ..db.bulk import bulk_insert
 from ..db.connection import BUSY_LIMIT_S, classify_lock, describe_open, is_server, server_now
 from ..db.errors import DatabaseBusyError, RecordBusyError
-from ..db.models import ChangeLog, UnitTask, database
+from ..db.models import ChangeLog, Unit, UnitTask, database
 from . import history
 from .errors import NotFound, ValidationError
 
@@ -79,12 +79,19 @@ def _defaults(model) -> tuple[dict, list]:
 
 
 class LiveWrites:
-    """The steps' way: each record is created at once (inside the step's transaction)."""
+    """The steps' way: each record is created at once (inside the step's transaction).
 
-    def __init__(self, operator: str | None = None):
+    ``batch``: the step ends by ``save``-ing its item, which also stores what was put off
+    until then: the unit tasks it changed (in one UPDATE however many) and its history
+    rows (in one INSERT). On the office's server every statement is a round trip."""
+
+    def __init__(self, operator: str | None = None, *, batch: bool = False):
         self.operator = operator or history.current_operator()
         self._counted: dict[tuple[type, int, str], int] = {}
         self._tasks: dict[int, list] = {}
+        self._batch = batch
+        self._pending_tasks: dict[int, object] = {}
+        self._pending_log: list[dict] = []
 
     def add(self, model, **values):
         made = model.create(**values)
@@ -93,16 +100,21 @@ class LiveWrites:
         return made
 
     def tasks(self, item) -> list:
-        """The item's unit tasks, lead first (read once a step; the step holds the item's
-        lock, which covers its tasks: every writer of a task locks its item first)."""
+        """The item's unit tasks with their units, lead first (read once a step; the step
+        holds the item's lock, which covers its tasks: every writer of a task locks its
+        item first)."""
         if item.id not in self._tasks:
-            self._tasks[item.id] = list(UnitTask.select().where(UnitTask.item == item.id)
+            self._tasks[item.id] = list(UnitTask.select(UnitTask, Unit).join(Unit, on=(UnitTask.unit == Unit.id))
+                                        .where(UnitTask.item == item.id)
                                         .order_by(UnitTask.position, UnitTask.id))
         return self._tasks[item.id]
 
     def save_task(self, task) -> None:
-        """Store what the step changed on a unit task (as ``save`` does for the item)."""
-        if task.dirty_fields or any(k[0] is UnitTask and k[1] == task.id for k in self._counted):
+        """Store what the step changed on a unit task (as ``save`` does for the item; in
+        a batch, with the item's save)."""
+        if self._batch:
+            self._pending_tasks[task.id] = task
+        elif task.dirty_fields:
             self.save(task)
 
     def count(self, target, field: str, by: int = 1) -> None:
@@ -118,7 +130,14 @@ class LiveWrites:
     def save(self, target) -> None:
         """Store the fields of ``target`` (an item or a case) that the step changed, its
         counters in SQL, one more version and the server's time as updated_at, in one
-        UPDATE; the instance gets the stored values."""
+        UPDATE; the instance gets the stored values. (In a batch, the unit tasks and the
+        history rows put off first.)"""
+        if self._pending_tasks:
+            _save_together([t for t in self._pending_tasks.values() if t.dirty_fields])
+            self._pending_tasks.clear()
+        if self._pending_log:
+            ChangeLog.insert_many(self._pending_log).execute()
+            self._pending_log.clear()
         save_changes(target, {field: by for (model, pk, field), by in self._counted.items()
                               if model is type(target) and pk == target.id})
         for key in [k for k in self._counted if k[0] is type(target) and k[1] == target.id]:
@@ -126,6 +145,12 @@ class LiveWrites:
 
     def log(self, entity: str, target, action: str, *, field: str = "", old="", new="",
             note: str = "", day: dt.date | None = None) -> None:
+        if self._batch:
+            self._pending_log.append({"at": server_now(), "operator": self.operator, "entity": entity,
+                                      "entity_id": target.id, "action": action, "field": field,
+                                      "old_value": history.as_text(old), "new_value": history.as_text(new),
+                                      "note": note})
+            return
         history.record(entity, target.id, action, field=field, old=old, new=new, note=note,
                        operator=self.operator)
 
@@ -188,6 +213,25 @@ class BulkWrites:
             if model is UnitTask:
                 _find_task_ids(rows)
                 self._tasks.clear()
+
+
+def _save_together(tasks: list) -> None:
+    """Store the changed fields of several unit tasks in one UPDATE (each field a CASE on
+    the task's id), one more version each."""
+    if not tasks:
+        return
+    if len(tasks) == 1:
+        save_changes(tasks[0])
+        return
+    fields = {f for t in tasks for f in t.dirty_fields if f.name not in ("id", "version")}
+    values = {field: pw.Case(UnitTask.id, [(t.id, field.db_value(t.__data__[field.name])) for t in tasks
+                                           if field in t.dirty_fields], field)
+              for field in fields}
+    values[UnitTask.version] = UnitTask.version + 1
+    UnitTask.update(values).where(UnitTask.id.in_([t.id for t in tasks])).execute()
+    for t in tasks:
+        t.__data__["version"] = (t.__data__.get("version") or 1) + 1
+        t._dirty.clear()
 
 
 def _find_task_ids(rows: list[Row], chunk: int = 500) -> None:

@@ -24,6 +24,7 @@ from .lists.ledger_tab import LedgerTab
 from .lists.list_tab import restore_sort
 from .lists.table_models import ItemTableModel
 from .qt import TOOL_BUTTON_TEXT_ONLY, set_shortcut
+from .refresh import after_item_step
 from .settings_store import ui_settings
 from .startup.preload import COUNTS_KEY, answer_once, status_counts
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.db_label = strip_password(db_label)
         self._refreshing = False
         self._waiting = False
+        self.counts = (0, 0, 0)  # the status bar's (items, items open, cases open)
         self.watcher: changes.Watcher | None = None
         self._reconnecting = False
         self._reconnect_job = None
@@ -168,6 +170,7 @@ class MainWindow(QMainWindow):
         tab = self._ledger = LedgerTab(model=self.ledger_model, sort_now=False)  # sorting: finish_start
         tab.read_only = self.read_only
         tab.data_changed.connect(lambda: self.refresh_all(done=tab, everything=False))
+        tab.item_stepped.connect(lambda step: after_item_step(self, step))
         tab.export_hooks["item"] = lambda item: _exports().item_form_buttons(self, item)
         tab.restore_state()
         self._put_tab(self._ledger_placeholder, tab)
@@ -432,10 +435,13 @@ class MainWindow(QMainWindow):
         finally:
             self._refreshing = False
 
-    def refresh_status(self, calendar: bool = True) -> None:
-        """The status bar's database, counts and (``calendar``) the calendar's notice."""
+    def refresh_status(self, calendar: bool = True, counts: tuple[int, int, int] | None = None) -> None:
+        """The status bar's database, counts and (``calendar``) the calendar's notice.
+        ``counts``: (items, items open, cases open) when known without counting (a step
+        on one item: ui/refresh.py)."""
         self.db_status.setText(f"数据库：{self.database_label()}" + ("（只读）" if self.read_only else ""))
-        items_all, items_open, cases_open = answer_once(self, COUNTS_KEY, status_counts)
+        self.counts = counts or answer_once(self, COUNTS_KEY, status_counts)
+        items_all, items_open, cases_open = self.counts
         # overdue as 逾期提醒 counted it (domain/state.py), read from its heading: no query
         overdue = self.alerts.count("overdue")
         self.count_status.setText(f"督办事项 {items_all} 件，在办 {items_open} 件，其中已逾期 {overdue} 件；"

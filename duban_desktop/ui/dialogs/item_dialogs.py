@@ -10,6 +10,7 @@ from ...domain.dates import format_cn
 from ...domain.vocab import FEEDBACK_KINDS, FOUR_LOOKS, ITEM_SOURCES, URGE_METHODS, VERDICTS
 from ..settings_store import ui_settings
 from ..widgets import (
+    CheckBox,
     ChecksPicker,
     ChoiceCombo,
     DateEdit,
@@ -100,18 +101,22 @@ def urge_dialog(parent, items):
     intro = ("对选中的每件事项各记录一次催办:" + "、".join(i.number for i in items[:8])
              + ("……" if len(items) > 8 else "")) if many else f"{items[0].title}(主办:{items[0].lead_unit.name})"
     dialog = FormDialog(parent, title, intro, ok_text="记录催办")
-    method = store.value("urge/method", settings.get("default_urge_method"))
+    defaults = settings.all_settings()  # (one statement for both defaults)
+    method = store.value("urge/method", defaults["default_urge_method"])
     dialog.add("method", "催办方式", ChoiceCombo(URGE_METHODS, method), required=True)
     dialog.add("content", "催办内容", TextEdit("", 60), hint="如:请加快进度,于期限内报送办理情况")
     dialog.add("urged_on", "催办日期", DateEdit(dt.date.today()), required=True)
-    dialog.add("reply_days", "反馈期限", IntEdit(int(settings.get("default_reply_days")), 0, 90, " 个工作日内"),
+    dialog.add("reply_days", "反馈期限", IntEdit(int(defaults["default_reply_days"]), 0, 90, " 个工作日内"),
                hint="请承办单位在此期限内反映办理情况;填 0 表示不限")
     dialog.add("new_deadline", "新的完成时限", DateEdit(None, optional=True),
                hint="一次催办不能奏效时,可提出新的时限要求(原完成时限仍保留)")
 
     def save(values):
         values["reply_days"] = values["reply_days"] or None
-        done = supervision.urge_many([i.id for i in items], **values)
+        if many:
+            done = supervision.urge_many([i.id for i in items], **values)
+        else:  # one item: locked once, by the step itself
+            done = [supervision.urge(items[0].id, **values)]
         store.setValue("urge/method", values["method"])
         return done
 
@@ -131,16 +136,33 @@ def extend_dialog(parent, item):
 
 
 def report_dialog(parent, item):
-    names = {item.lead_unit.name: f"{item.lead_unit.name}(主办)"}
-    for unit in supervision.assisting_units(item):
-        names[unit.name] = f"{unit.name}(协办)"
+    from ...domain import unit_tasks
+    from ...domain.vocab import UNIT_ROLES
+
+    tasks = unit_tasks.tasks(item)  # with their units, in one statement
+    lead = item.lead_unit.name
+    names = {t.unit.name: f"{t.unit.name}（{UNIT_ROLES[t.role]}{'，已报送' if t.state != 'open' else ''}）"
+             for t in tasks}
+    waiting = [t.unit.name for t in tasks if t.role != "lead" and t.state == "open"]
     dialog = FormDialog(parent, f"报送办理结果 {item.number}",
-                        "主办单位报送后,事项转入“情况审理”;协办单位的结果单独记录。")
-    dialog.add("unit", "报送单位", ChoiceCombo(names, item.lead_unit.name), required=True)
+                        "各承办单位分别报送；主办单位的报告是综合报告（由牵头单位负责报告），"
+                        "各单位都报送后，事项转入“情况审理”。")
+    dialog.add("unit", "报送单位", ChoiceCombo(names, lead), required=True)
     dialog.add("content", "办理结果", TextEdit(item.result if item.state == "in_progress" else "", 120),
                required=True, aliases=("result",))
     dialog.add("reported_on", "报送日期", DateEdit(dt.date.today()), required=True)
-    dialog.on_submit(lambda v: supervision.report_result(item.id, **v))
+    if waiting:
+        dialog.add("covers_units", "一并报送", CheckBox(f"主办单位的报告已包括{'、'.join(waiting)}的办理情况"),
+                   hint="只对主办单位的报告有效；不勾选时，事项在这些单位报送前仍为“办理中”。")
+
+    def save(values):
+        if values["unit"] == lead:
+            values["unit"] = None  # the lead unit: the step takes the item's own
+        else:
+            values.pop("covers_units", None)
+        return supervision.report_result(item.id, **values)
+
+    dialog.on_submit(save)
     return dialog.run()
 
 

@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.alerts import LEVEL_TONES, LEVELS, calendar_notice, compute_alerts, describe
+from ...domain.alerts import (
+    LEVEL_TONES,
+    LEVELS,
+    calendar_notice,
+    compute_alerts,
+    describe,
+    replace_item_alerts,
+)
 from ...domain.dates import format_cn
 from ...domain.errors import NotFound
 from ..qt import BACKGROUND, DISPLAY, FONT, FOREGROUND, TOOLTIP, USER, header_labels
@@ -128,6 +135,7 @@ class AlertsTab(QWidget):
         super().__init__(parent)
         self.read_only = False
         self.alerts = []
+        self.day: dt.date | None = None  # the day the alerts were computed for
         self.preload = None  # the alerts a worker computed at start (ui/startup/preload.py)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
@@ -175,12 +183,27 @@ class AlertsTab(QWidget):
     def refresh(self, keep_selection: bool = False) -> None:
         """Compute the alerts again; ``keep_selection``: the alerts selected and the
         scroll stay as they were (another desk's change, a refresh)."""
-        chosen = {(a.entity, a.id, a.level) for a in self.selected_alerts()} if keep_selection else set()
-        scroll = self.table.verticalScrollBar().value()
-        self.alerts = answer_once(self, alerts_key(dt.date.today()), compute_alerts)
+        day = dt.date.today()
+        found = answer_once(self, alerts_key(day), compute_alerts)
         notice = calendar_notice()
         self.notice.setText(f"注意：{notice}" if notice else "")
         self.notice.setVisible(bool(notice))
+        self.day = day
+        self._show(found, keep_selection)
+
+    def replace_item(self, item_id: int, fresh, day: dt.date) -> bool:
+        """After a step on one item: its alerts replaced by ``fresh`` (judged as of
+        ``day``), the selection and the scroll kept. False, changing nothing, when the
+        alerts shown are of another day (then ``refresh``)."""
+        if day != self.day:
+            return False
+        self._show(replace_item_alerts(self.alerts, item_id, fresh), keep_selection=True)
+        return True
+
+    def _show(self, found, keep_selection: bool) -> None:
+        chosen = {(a.entity, a.id, a.level) for a in self.selected_alerts()} if keep_selection else set()
+        scroll = self.table.verticalScrollBar().value()
+        self.alerts = found
         self.model.set_alerts(self.alerts)
         self.table.clearSpans()
         counts = []

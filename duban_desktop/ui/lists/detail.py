@@ -66,7 +66,9 @@ def _timeline(entries) -> str:
     return f'<table class="tl">{"".join(rows)}</table>'
 
 
-def item_status(item) -> str:
+def item_status(item, rules=None) -> str:
+    """The item's state in a phrase; ``rules``: the day and calendar of the list's load
+    (domain/state.py: Rules), else today's."""
     state = ITEM_STATES.get(item.state, item.state)
     if item.state == "closed":
         return f'<span class="green">{state}</span>'
@@ -74,7 +76,8 @@ def item_status(item) -> str:
         return f'<span class="grey">{state}</span>'
     if item.state != "in_progress":
         return f"<b>{state}</b>"
-    left = current_calendar().remaining(dt.date.today(), item.deadline)
+    today, calendar = (rules.today, rules.calendar) if rules is not None else (dt.date.today(), current_calendar())
+    left = calendar.remaining(today, item.deadline)
     if left < 0:
         return f'<span class="red">{state},已逾期 {-left} 个工作日</span>'
     if left == 0:
@@ -82,11 +85,14 @@ def item_status(item) -> str:
     return f"<b>{state}</b>,还剩 {left} 个工作日"
 
 
-def item_html(item) -> str:
+def item_html(view, rules=None) -> str:
+    """An item's detail from its ItemView (domain/item_view.py: read once, nothing read
+    here); ``rules`` as item_status takes them."""
+    item = view.item
     deadline = format_cn(item.deadline)
     if item.deadline != item.original_deadline:
         deadline += f"(原定 {format_cn(item.original_deadline)})"
-    results = supervision.unit_results(item)
+    results = supervision.unit_results(item, reports=view.reports, helpers=[t for t in view.tasks if t.role != "lead"])
     handling = "<br>".join(
         f"{escape(unit.name)}({role}){':' + _text(text) if text else ''}"
         + (f' <span class="grey">{format_cn(day)}</span>' if day else "")
@@ -96,7 +102,7 @@ def item_html(item) -> str:
         case = item.case_task.case
         case_link = f"{case.number} {case.title}"
     rows = [
-        ("状态", item_status(item), True),
+        ("状态", item_status(item, rules), True),
         ("立项依据", ITEM_SOURCES.get(item.source, item.source) + (f"({item.basis})" if item.basis else ""), False),
         ("领导批示", item.leader_instruction, False),
         ("批示领导", " ".join(filter(None, [item.instructing_leader, format_cn(item.instruction_date)])), False),
@@ -122,8 +128,8 @@ def item_html(item) -> str:
     rows.append(("登记人", item.registrar, False))
     number = escape(supervision.display_number(item))
     return (f"{CSS}<h2>{escape(item.title)}</h2><div class='num'>{number}</div>{_fields(rows)}"
-            f"<h3>办理经过</h3>{_timeline(timeline.item_timeline(item))}"
-            f"<h3>修改记录</h3>{_timeline(timeline.change_entries('item', item.id))}")
+            f"<h3>办理经过</h3>{_timeline(timeline.item_timeline(item, view))}"
+            f"<h3>修改记录</h3>{_timeline(timeline.change_entries('item', item.id, view.history))}")
 
 
 def case_html(case) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NamedTuple
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
-from ...domain import ledger, units
+from ...domain import item_view, ledger, units
 from ...domain.vocab import ITEM_SOURCES, ITEM_STATES, ITEM_STEP_LABELS
 from .list_tab import ListTab
 from .table_models import ItemTableModel
@@ -35,7 +39,17 @@ def _supervision():
 STEP_TEXT = {**ITEM_STEP_LABELS, "report": "报送结果", "edit": "修改"}
 
 
+class ItemStep(NamedTuple):
+    """A step that changed one item and nothing else (LedgerTab.item_stepped)."""
+
+    before: object  # the item as the step began (SupervisionItem)
+    view: item_view.ItemView  # the item now, with its records
+
+
 class LedgerTab(ListTab):
+    # a step changed only this item, and the list and its detail are drawn: the window
+    # refreshes its alerts and counts from it (data_changed: anything else written)
+    item_stepped = Signal(object)
     SETTINGS_KEY = "register"
     SEARCH_HINT = "事项、批示、单位、人员、编号中的任意文字"
     EMPTY = ("还没有督办事项。<br><br>点工具栏上的“新建督办事项”(或按 Ctrl+N)登记第一件:"
@@ -112,12 +126,31 @@ class LedgerTab(ListTab):
         return f"共 {total} 件。红色:已逾期;黄色:即将到期;绿色:已办结;灰色:已撤销或不予立项。"
 
     def load_record(self, record_id: int):
-        return _supervision().get_item(record_id)
+        return item_view.get_item(record_id)  # with its lead unit, which every dialog names
+
+    def load_detail(self, record_id: int):
+        return item_view.read(record_id)
+
+    def record_of(self, shown):
+        return shown.item
+
+    def keeps_place(self, before, shown) -> bool:
+        return not item_view.moves_in_list(before, shown.item, self.model.filter, self.model.sort_key())
+
+    def list_row(self, shown):
+        return shown.row()
 
     def record_html(self, record) -> str:
         from .detail import item_html
 
-        return item_html(record)
+        rules = self.model.rules
+        return item_html(record, rules if rules is not None and rules.today == dt.date.today() else None)
+
+    def stepped(self, before, shown) -> None:
+        if before is not None and shown is not None:
+            self.item_stepped.emit(ItemStep(before, shown))
+        else:
+            self.data_changed.emit()
 
     def step_buttons(self, item):
         allowed = self._allowed(item)
@@ -141,13 +174,15 @@ class LedgerTab(ListTab):
         item = self.current_record()
         if item is None or self.read_only:
             return
-        if step not in self._allowed(item):
+        # (签收 asks the item's tasks; the other steps its state alone)
+        allowed = self._allowed(item) if step == "sign" else _supervision().allowed_steps(item)
+        if step not in allowed:
             return
         from ..dialogs import item_dialogs  # the dialogs load on first use, not at start-up
 
         done = item_dialogs.STEP_DIALOGS[step](self, item)
-        if done is not None:
-            self.after_step(item.id)
+        if done is not None:  # an edit can change the assisting units too: the list read again
+            self.after_step(item.id, before=None if step == "edit" else item)
 
     def new_item(self) -> None:
         if self.read_only:

@@ -68,6 +68,7 @@ class ListTab(QWidget):
         self.selected_id: int | None = None
         self.stale = False  # the detail drawn again when next shown
         self.stale_list = False  # the list read again when next shown
+        self._prepared = None  # (id, detail) after_step has read, for the load it starts
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.SEARCH_HINT)
@@ -146,6 +147,26 @@ class ListTab(QWidget):
         raise NotImplementedError
 
     def load_record(self, record_id: int):
+        """The record as a step's dialog takes it."""
+        raise NotImplementedError
+
+    def load_detail(self, record_id: int):
+        """What the detail pane draws of a record (the record itself, unless a subclass
+        reads more with it)."""
+        return self.load_record(record_id)
+
+    def record_of(self, shown):
+        """The record in what ``load_detail`` returned (for the step buttons)."""
+        return shown
+
+    def keeps_place(self, before, shown) -> bool:
+        """Whether a step that changed only this record, from ``before`` to ``shown``
+        (load_detail's), left the list's ids as they were: then only its row is read
+        anew. By default a step reads the list again."""
+        return False
+
+    def list_row(self, shown):
+        """The model's row of the record, from ``shown`` (with keeps_place)."""
         raise NotImplementedError
 
     def record_html(self, record) -> str:
@@ -234,12 +255,12 @@ class ListTab(QWidget):
         row = self.model.row_of(record_id) if record_id is not None else -1
         if row < 0:
             self.table.clearSelection()
-            self.show_record(None if record_id is None else self._try_load(record_id))
+            self.show_record(None if record_id is None else self._try_detail(record_id))
             return False
         self.table.selectRow(row)
         if scroll:
             self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.PositionAtCenter)
-        self.show_record(self._try_load(record_id))
+        self.show_record(self._try_detail(record_id))
         return True
 
     def _try_load(self, record_id: int):
@@ -248,25 +269,36 @@ class ListTab(QWidget):
         except NotFound:
             return None
 
+    def _try_detail(self, record_id: int):
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared[0] == record_id:
+            return prepared[1]  # read by after_step just before
+        try:
+            return self.load_detail(record_id)
+        except NotFound:
+            return None
+
     def _row_changed(self, current, _previous) -> None:
         record_id = self.model.id_at(current.row()) if current.isValid() else None
         if record_id is not None and record_id != self.selected_id:
             self.selected_id = record_id
-            self.show_record(self._try_load(record_id))
+            self.show_record(self._try_detail(record_id))
 
     def current_record(self):
         return self._try_load(self.selected_id) if self.selected_id is not None else None
 
-    def show_record(self, record) -> None:
+    def show_record(self, shown) -> None:
+        """Draw ``shown`` (load_detail's) in the detail pane, with its step buttons."""
         for bar in (self.step_bar, self.extra_bar):
             while bar.count():
                 widget = bar.takeAt(0).widget()
                 if widget is not None:
                     widget.deleteLater()
-        if record is None:
+        if shown is None:
             self.detail.setHtml(f"<p style='color:#777'>{self.empty_text() if not self.model.ids else self.HINT}</p>")
             return
-        self.detail.setHtml(self.record_html(record))
+        record = self.record_of(shown)
+        self.detail.setHtml(self.record_html(shown))
         self._fill(self.step_bar, [] if self.read_only else self.step_buttons(record))
         self._fill(self.extra_bar, self.extra_buttons(record))
 
@@ -282,17 +314,46 @@ class ListTab(QWidget):
     def extra_buttons(self, record) -> list[tuple[str, str, Callable]]:
         return []
 
-    def after_step(self, record_id: int | None = None) -> None:
-        """Re-query (a step may change sort position or filter match) and keep selection:
-        the ids once, the detail drawn once (by the load), the row scrolled to; then the
-        window refreshes the rest (``data_changed``), this list excepted."""
+    def after_step(self, record_id: int | None = None, before=None) -> None:
+        """After a step on ``record_id`` (selected), keeping the selection: its detail read
+        and drawn once, the row scrolled to; then the window refreshes the rest
+        (``stepped``), this list excepted. ``before``: the record as the step began
+        (None when the step can have changed more than this record). When the step
+        cannot have moved it in or out of the list or along it (keeps_place), only its
+        row is read anew (from the detail: no query); otherwise the list's ids are read
+        again (the detail drawn by that load)."""
         if record_id is not None:
             self.selected_id = record_id
         self.stale = False
-        self.model.reload()
-        row = self.model.row_of(self.selected_id) if self.selected_id is not None else -1
+        shown = self._try_detail(self.selected_id) if self.selected_id is not None else None
+        row = self._selected_row()
+        if (before is not None and shown is not None and row >= 0 and self.model.current()
+                and self.keeps_place(before, shown)):
+            self.model.replace_row(row, self.list_row(shown))
+            self.show_record(shown)
+        else:
+            self._prepared = (self.selected_id, shown)
+            try:
+                self.model.reload()  # loaded -> _after_load: the selection and the detail, once
+            finally:
+                self._prepared = None
+            row = self.model.row_of(self.selected_id) if self.selected_id is not None else -1
         if row >= 0:
             self.table.scrollTo(self.model.index(row, 0))
+        self.stepped(before, shown)
+
+    def _selected_row(self) -> int:
+        """The selected record's row (the table's current row when it holds it, else found
+        in the ids), -1 when the list does not have it."""
+        if self.selected_id is None:
+            return -1
+        current = self.table.selectionModel().currentIndex()
+        if current.isValid() and self.model.id_at(current.row()) == self.selected_id:
+            return current.row()
+        return self.model.row_of(self.selected_id)
+
+    def stepped(self, before, shown) -> None:
+        """The step is drawn in this list: the window refreshes what else shows it."""
         self.data_changed.emit()
 
     # ---- window state

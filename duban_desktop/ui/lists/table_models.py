@@ -130,6 +130,16 @@ class LazyTableModel(QAbstractTableModel):
         self.endResetModel()
         self.loaded.emit()
 
+    def current(self) -> bool:
+        """Whether the list as loaded still answers today's question (its day, its rules)."""
+        return self.live and self.today == dt.date.today() and not getattr(self, "rules_stale", False)
+
+    def replace_row(self, row: int, record) -> None:
+        """Show ``record`` (what fetch() returns for its id) in ``row``: one record changed,
+        and not its place in the list."""
+        self._rows_by_id[self.ids[row]] = self.view(record)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
     def refresh_rows(self) -> None:
         """Forget cached rows (after an edit) without re-querying ids."""
         self._rows_by_id.clear()
