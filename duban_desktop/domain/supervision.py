@@ -200,10 +200,14 @@ def _take_number(number: str, accept_jump: bool) -> tuple[str, int | None, int |
 
 def register_item(*, title, lead_unit, responsible_person, source, deadline=None,
                   deadline_workdays=None, content="", basis="", leader_instruction="",
-                  instructing_leader="", instruction_date=None, assisting=(),
+                  instructing_leader="", instruction_date=None, assisting=(), units=None,
                   registered_on=None, issued_on=None, number=None, case_task=None,
                   accept_number_jump: bool = False, now: dt.date | None = None) -> SupervisionItem:
     """确定项目: fix content, units, deadline and person; give it a number.
+
+    ``units``: the helping units as rows, each with its role, part, deadline and person
+    (unit_tasks.specs_from), in place of ``assisting`` (units only, each 协办 with the
+    item's deadline).
 
     Items from 群众反映 (public_report) wait for a leader's approval and get their
     number only then. A ``number`` given by hand far beyond its year's numbers is refused
@@ -234,7 +238,8 @@ def register_item(*, title, lead_unit, responsible_person, source, deadline=None
 
     with write_transaction():
         lead = resolve_unit(lead_unit, field="lead_unit", label="主办单位")
-        helpers = unit_tasks.helpers_from(assisting, lead)
+        helpers = (unit_tasks.specs_from(units, lead, registered_on, final_deadline) if units is not None
+                   else unit_tasks.helpers_from(assisting, lead))
         item = SupervisionItem(
             state="pending_approval" if source == "public_report" else "in_progress",
             source=source, lead_unit=lead, registered_on=registered_on, issued_on=issued_on,
@@ -379,9 +384,11 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
 
 
 def urge(item_id: int, *, method, content="", urged_on=None, reply_days=None,
-         new_deadline=None, now: dt.date | None = None) -> Urge:
+         new_deadline=None, units=None, now: dt.date | None = None) -> Urge:
     """检查催办: one follow-up with its method; optionally a reply limit (working days)
-    and a new time limit for completion."""
+    and a new time limit for completion. ``units``: the handling units urged (names or
+    ids; each still at work on it), one urge record each; none: the lead unit. The first
+    record is returned."""
     now = now or today()
     method = require_choice(method, URGE_METHODS, field="method", label="催办方式")
     content = clean(content, field="content", label="催办内容", max_len=LONG)
@@ -400,11 +407,13 @@ def urge(item_id: int, *, method, content="", urged_on=None, reply_days=None,
                       later_label="新的完成时限")
         reply_by = current_calendar().add_workdays(urged_on, days) if days else None
         w = LiveWrites(batch=True)
-        record = item_records.urged(item, w, urged_on=urged_on, method=method,
-                                    content=content, reply_days=days, reply_by=reply_by,
-                                    new_deadline=limit)
+        chosen = [None] if units is None else unit_tasks.still_at_work(w.tasks(item), units, "催办")
+        records = [item_records.urged(item, w, urged_on=urged_on, method=method, content=content,
+                                      reply_days=days, reply_by=reply_by, new_deadline=limit, task=task)
+                   for task in chosen]
         w.save(item)
-    return record
+    return records[0]
+
 
 
 def urge_many(item_ids: list[int], **kwargs) -> list[Urge]:

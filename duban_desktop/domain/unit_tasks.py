@@ -13,10 +13,13 @@ from collections.abc import Iterable
 
 from ..db.models import ResultReport, Unit, UnitTask, Urge
 from .errors import ValidationError
+from .item_records import TaskSpec
+from .text import clean
 from .units import resolve_unit
 from .vocab import UNIT_ROLES, UNIT_TASK_STATES
 
 HELPING_ROLES = ("assist", "cooperate")
+LONG = 20000
 
 
 def tasks(item) -> list[UnitTask]:
@@ -49,6 +52,62 @@ def helpers_from(values: Iterable, lead: Unit, field: str = "assisting_units",
         if all(u.id != unit.id for u in units):
             units.append(unit)
     return units
+
+
+def specs_from(rows: Iterable[dict], lead: Unit, registered_on: dt.date, deadline: dt.date,
+               field: str = "units") -> list[TaskSpec]:
+    """The helping units of a registration as rows (unit, role, part, deadline or
+    deadline_workdays, responsible_person, phone), each checked: a unit found (or made),
+    not the lead, not twice; a role of 协办 or 配合; a deadline not before the
+    registration (none: the item's)."""
+    from .supervision import resolve_deadline  # (the item's own rule for a deadline)
+
+    specs: list[TaskSpec] = []
+    seen = {lead.id: "主办单位"}
+    for n, row in enumerate(rows or (), start=1):
+        row = dict(row)
+        if not str(row.get("unit") or "").strip():
+            continue
+        where = f"第 {n} 个协办（配合）单位"
+        unit = resolve_unit(row["unit"], field=field, label=f"{where}的名称")
+        if unit.id in seen:
+            raise ValidationError(field, f"{where}“{unit.name}”已列为{seen[unit.id]}，同一单位不能列两次。")
+        role = row.get("role") or "assist"
+        if role not in HELPING_ROLES:
+            raise ValidationError(field, f"{where}“{unit.name}”的角色应为“协办”或“配合”。")
+        seen[unit.id] = UNIT_ROLES[role] + "单位"
+        own = None
+        if row.get("deadline") or row.get("deadline_workdays"):
+            own = resolve_deadline(row.get("deadline"), row.get("deadline_workdays"), registered_on)
+            if own < registered_on:
+                raise ValidationError(field, f"{where}“{unit.name}”的完成时限早于登记日期，请改正。")
+        part = clean(row.get("part", ""), field=field, label=f"{where}的任务", max_len=LONG)
+        person = clean(row.get("responsible_person", ""), field=field, label=f"{where}的负责人", max_len=50,
+                       single_line=True)
+        phone = clean(row.get("phone", ""), field=field, label=f"{where}的电话", max_len=50, single_line=True)
+        specs.append(TaskSpec(unit, role, part, own if own != deadline else None, person, phone))
+    return specs
+
+
+def still_at_work(tasks: list[UnitTask], units, step: str) -> list[UnitTask]:
+    """The tasks of the units named (names or ids), each still at work on the item (for
+    ``step``, as the office says it: 催办)."""
+    if not units:
+        raise ValidationError("units", f"请选择要{step}的承办单位。")
+    chosen: list[UnitTask] = []
+    for value in units:
+        # (a name as the dialog gives it is one of the tasks' units: nothing to read)
+        task = next((t for t in tasks if isinstance(value, str) and t.unit.name == value.strip()), None)
+        unit = task.unit if task is not None else resolve_unit(value, field="units", label=f"{step}单位",
+                                                                 create=False)
+        task = task or next((t for t in tasks if t.unit_id == unit.id), None)
+        if task is None:
+            raise ValidationError("units", f"“{unit.name}”不是该事项的承办单位。")
+        if task.state != "open":
+            raise ValidationError("units", f"“{unit.name}”已报送办理结果，不需要再{step}。")
+        if all(t is not task for t in chosen):
+            chosen.append(task)
+    return chosen
 
 
 def _has_work(task: UnitTask) -> bool:

@@ -26,7 +26,7 @@ import peewee as pw
 from ..db.bulk import bulk_insert
 from ..db.connection import BUSY_LIMIT_S, classify_lock, describe_open, is_server, server_now
 from ..db.errors import DatabaseBusyError, RecordBusyError
-from ..db.models import ChangeLog, Unit, UnitTask, database
+from ..db.models import ChangeLog, Unit, UnitTask, Urge, database
 from . import history
 from .errors import NotFound, ValidationError
 
@@ -92,8 +92,13 @@ class LiveWrites:
         self._batch = batch
         self._pending_tasks: dict[int, object] = {}
         self._pending_log: list[dict] = []
+        self._pending_records: list = []  # urges, several units urged in one step
 
     def add(self, model, **values):
+        if self._batch and model is Urge:  # stored with the item's save, all in one INSERT
+            made = model(**values)
+            self._pending_records.append(made)
+            return made
         made = model.create(**values)
         if model is UnitTask and made.item_id in self._tasks:
             self._tasks[made.item_id].append(made)
@@ -135,6 +140,9 @@ class LiveWrites:
         if self._pending_tasks:
             _save_together([t for t in self._pending_tasks.values() if t.dirty_fields])
             self._pending_tasks.clear()
+        if self._pending_records:
+            _insert_together(self._pending_records)
+            self._pending_records.clear()
         if self._pending_log:
             ChangeLog.insert_many(self._pending_log).execute()
             self._pending_log.clear()
@@ -213,6 +221,17 @@ class BulkWrites:
             if model is UnitTask:
                 _find_task_ids(rows)
                 self._tasks.clear()
+
+
+def _insert_together(records: list) -> None:
+    """Insert new records of one model in one statement; each is given its id."""
+    model = type(records[0])
+    rows = [{f.name: r.__data__[f.name] for f in model._meta.sorted_fields
+             if f is not model._meta.primary_key and f.name in r.__data__} for r in records]
+    ids = model.insert_many(rows).returning(model._meta.primary_key).tuples().execute()
+    for record, (record_id,) in zip(records, ids, strict=True):
+        record.id = record_id
+        record._dirty.clear()
 
 
 def _save_together(tasks: list) -> None:

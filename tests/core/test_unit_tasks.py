@@ -11,7 +11,7 @@ import pytest
 
 from duban_desktop.db import close_database, open_database
 from duban_desktop.db.models import ResultReport, Review, SupervisionItem, Unit, UnitTask, Urge
-from duban_desktop.domain import alerts, settings, unit_steps, unit_tasks
+from duban_desktop.domain import alerts, settings, state, unit_steps, unit_tasks
 from duban_desktop.domain import supervision as sv
 from duban_desktop.domain.errors import StepNotAllowed, ValidationError
 from duban_desktop.domain.history import history_of
@@ -177,3 +177,54 @@ def test_a_closed_or_reported_task_is_not_waiting_to_be_signed_for(db):
     assert alerts.compute_alerts(D(2026, 6, 10), levels=("unsigned",)) == []
     with pytest.raises(StepNotAllowed):
         unit_steps.sign(made.id, now=D(2026, 6, 10))
+
+
+def test_registration_with_each_units_role_part_and_deadline(db):
+    made = item(units=[{"unit": "县财政局", "part": "落实改造资金。", "deadline": D(2026, 6, 20),
+                        "responsible_person": "吴晓燕", "phone": "0571-88002222"},
+                       {"unit": "县交通运输局", "role": "cooperate", "deadline_workdays": 3}],
+                registered_on=D(2026, 6, 1), now=D(2026, 6, 1))
+    rows = unit_tasks.tasks(made)
+    assert [(t.unit.name, t.role, t.part, t.deadline, t.responsible_person, t.phone) for t in rows] == [
+        ("县住房和城乡建设局", "lead", "", D(2026, 6, 30), "蒋建华", ""),
+        ("县财政局", "assist", "落实改造资金。", D(2026, 6, 20), "吴晓燕", "0571-88002222"),
+        ("县交通运输局", "cooperate", "", D(2026, 6, 4), "", "")]  # three working days
+    stored = SupervisionItem.get_by_id(made.id)
+    assert (stored.due_on, stored.unit_count, stored.units_done) == (D(2026, 6, 4), 3, 0)
+    # the earliest unit's deadline passed: the item is overdue, and 逾期提醒 names that unit alone
+    rules = state.rules(D(2026, 6, 8))
+    assert state.item_state(rules, stored.state, stored.deadline, None, None, stored.due_on,
+                            stored.late_units) == state.OVERDUE
+    assert [(a.level, a.lead_unit, a.deadline) for a in alerts.compute_alerts(D(2026, 6, 8), levels=("overdue",))] \
+        == [("overdue", "县交通运输局", D(2026, 6, 4))]
+    # it reports late: its lateness stays on the item (red) until the item is closed, late
+    sv.report_result(made.id, unit="县交通运输局", content="已配合。", reported_on=D(2026, 6, 8), now=D(2026, 6, 8))
+    stored = SupervisionItem.get_by_id(made.id)
+    assert (stored.due_on, stored.late_units, stored.units_done) == (D(2026, 6, 20), 1, 1)
+    late = alerts.compute_alerts(D(2026, 6, 9), levels=("overdue",))
+    assert [(a.lead_unit, a.since, a.days) for a in late] == [("县交通运输局", D(2026, 6, 8), 2)]
+    assert alerts.describe(late[0]) == "2026年6月8日报送结果，逾期 2 个工作日"
+
+
+def test_a_registration_refuses_a_unit_twice_and_a_deadline_before_it(db):
+    cases = (([{"unit": "县财政局"}, {"unit": "县财政局"}], "第 2 个协办（配合）单位“县财政局”已列为协办单位"),
+             ([{"unit": "县住房和城乡建设局"}], "已列为主办单位"),
+             ([{"unit": "县财政局", "deadline": D(2026, 5, 20)}], "完成时限早于登记日期"),
+             ([{"unit": "县财政局", "role": "lead"}], "角色应为“协办”或“配合”"))
+    for rows, words in cases:
+        with pytest.raises(ValidationError) as err:
+            item(units=rows)
+        assert words in str(err.value) and err.value.field == "units", str(err.value)
+    assert SupervisionItem.select().count() == 0 and UnitTask.select().count() == 0
+
+
+def test_urging_chosen_units_gives_each_its_own_urge(db):
+    made = item(assisting=["县财政局", "县自然资源局"])
+    sv.urge(made.id, method="phone", units=["县财政局", "县自然资源局"], urged_on=D(2026, 6, 3), now=TODAY)
+    assert [t[5] for t in _tasks(made.id)] == [0, 1, 1]
+    assert SupervisionItem.get_by_id(made.id).urge_count == 2
+    sv.report_result(made.id, unit="县财政局", content="已落实。", reported_on=D(2026, 6, 4), now=TODAY)
+    with pytest.raises(ValidationError) as err:
+        sv.urge(made.id, method="phone", units=["县财政局"], now=TODAY)
+    assert "已报送办理结果，不需要再催办" in str(err.value)
+    assert SupervisionItem.get_by_id(made.id).urge_count == 2  # nothing stored

@@ -103,7 +103,7 @@ def test_each_step_and_the_windows_refresh_cost_at_most_twenty_statements(qtbot,
         assert status_is_current(window), label
     assert supervision.get_item(target.id).state == "passed"
     model = window.ledger.model
-    assert model.index(row, URGES).data() == 1
+    assert model.index(row, URGES).data() == 2  # (its two units at work, each urged)
     assert model.index(row, 8).data() == "待反馈"
     assert "审理通过" in window.ledger.detail.toPlainText() or "通过" in window.ledger.detail.toPlainText()
     window.tabs.setCurrentWidget(window.cases)  # read when shown

@@ -58,7 +58,7 @@ def test_item_from_registration_to_closed(qtbot, window, dialogs):
             type_into(qtbot, dialog.fields["content"], "请加快进度")
         dialogs.expect(urge)
         click(qtbot, step_button(reg, "检查催办"))
-    assert supervision.get_item(item.id).urge_count == 2
+    assert supervision.get_item(item.id).urge_count == 4  # each urge to both units at work: one record each
 
     def helper_reports(dialog):
         dialog.fields["unit"].set_value("县财政局")
@@ -97,7 +97,7 @@ def test_item_from_registration_to_closed(qtbot, window, dialogs):
     dialogs.expect(feedback)
     click(qtbot, step_button(reg, "结果反馈"))
     done = supervision.get_item(item.id)
-    assert done.state == "closed" and done.urge_count == 3
+    assert done.state == "closed" and done.urge_count == 5
     assert step_texts(reg) == []
     assert "已办结" in reg.detail.toPlainText()
     assert window.tabs.tabText(2) == "逾期提醒"
@@ -125,7 +125,7 @@ def test_enter_opens_next_step_and_delete_voids(qtbot, window, dialogs):
     assert unit_tasks.tasks(supervision.get_item(reg.selected_id))[0].signed_on is not None
     dialogs.expect(lambda d: d.fields["method"].set_value("phone"))
     qtbot.keyClick(reg.table, Qt.Key_Return)
-    assert supervision.get_item(reg.selected_id).urge_count == 1
+    assert supervision.get_item(reg.selected_id).urge_count == 2  # both of its units
     dialogs.expect(lambda d: type_into(qtbot, d.fields["reason"], "上级已调整部署"))
     qtbot.keyClick(reg.table, Qt.Key_Delete)
     assert supervision.get_item(reg.selected_id).state == "voided"
@@ -206,3 +206,41 @@ def test_declined_case_stops_the_strip(qtbot, window, dialogs):
     click(qtbot, step_button(window.cases, "审理"))
     assert window.cases.strip.labels["screening"].property("state") == "stopped"
     assert "不予受理" in window.cases.strip.labels["screening"].text()
+
+
+def test_a_unit_not_in_the_list_is_made_only_when_confirmed(qtbot, window, dialogs, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from duban_desktop.db.models import Unit
+
+    answers = [QMessageBox.No, QMessageBox.Yes]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda _p, title, text, *a: asked.append(text) or answers.pop(0)))
+    dialogs.expect(fill_new_item(qtbot))
+    window.act_new_item.trigger()  # declined: the dialog says so at the field and stores nothing
+    assert "“县住房和城乡建设局”、“县财政局”不在单位名录中" in asked[0]
+    assert dialogs.seen[-1].errors["lead_unit"].text().startswith("“县住房和城乡建设局”不在单位名录中")
+    assert Unit.select().count() == 0 and not window.ledger.model.ids
+    dialogs.expect(fill_new_item(qtbot))
+    window.act_new_item.trigger()  # confirmed
+    assert {u.name for u in Unit.select()} == {"县住房和城乡建设局", "县财政局"}
+    assert len(window.ledger.model.ids) == 1
+
+
+def test_urging_one_of_the_units_at_work(qtbot, window, dialogs):
+    dialogs.expect(fill_new_item(qtbot))
+    window.act_new_item.trigger()
+    reg = window.ledger
+    item = supervision.get_item(reg.selected_id)
+
+    def urge_one(dialog):
+        assert dialog.fields["units"].value() == ["县住房和城乡建设局", "县财政局"]  # both at work: both ticked
+        dialog.fields["units"].boxes["县住房和城乡建设局"].setChecked(False)
+    dialogs.expect(urge_one)
+    click(qtbot, step_button(reg, "检查催办"))
+    tasks = unit_tasks.tasks(supervision.get_item(item.id))
+    from duban_desktop.db.models import Urge
+
+    assert [(u.unit_task_id, u.method) for u in Urge.select()] == [(tasks[1].id, "phone")]
+    assert supervision.get_item(item.id).urge_count == 1

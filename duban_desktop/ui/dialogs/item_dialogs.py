@@ -43,6 +43,28 @@ def _item_fields(dialog: FormDialog, item=None) -> None:
     dialog.add("responsible_person", "具体负责人", LineEdit(get("responsible_person")), required=True)
 
 
+def confirm_new_units(dialog, values: dict) -> None:
+    """Ask before a unit typed in a unit field becomes a new unit of the list (“北湖镇”
+    beside “北湖镇人民政府” is usually a slip). Declined: refused at the field."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ...domain import units as unit_list
+    from ...domain.errors import ValidationError
+
+    typed = [("lead_unit", values.get("lead_unit") or "")] + [("assisting", n) for n in values.get("assisting") or ()]
+    unknown = [(f, n.strip()) for f, n in typed if n.strip() and unit_list.find_unit(n.strip()) is None]
+    if not unknown:
+        return
+    names = "、".join(f"“{n}”" for _f, n in unknown)
+    answer = QMessageBox.question(
+        dialog, "新建单位", f"{names}不在单位名录中。\n\n要把它作为新单位加入单位名录吗？"
+        "如果是已有单位的简称或别称，请选“否”，再从列表中选择已有的单位。",
+        QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+    if answer != QMessageBox.Yes:
+        field, name = unknown[0]
+        raise ValidationError(field, f"“{name}”不在单位名录中，请从列表中选择已有的单位，或确认新建。")
+
+
 def new_item_dialog(parent):
     dialog = FormDialog(parent, "新建督办事项(确定项目)",
                         "按“立之有据,立则必办,办则必果”的要求,定项目内容、定承办单位、定完成时限、定具体负责人。")
@@ -61,7 +83,11 @@ def new_item_dialog(parent):
     dialog.fields["source"].currentIndexChanged.connect(show_number)
     registered.dateChanged.connect(show_number)
     show_number()
-    dialog.on_submit(lambda v: supervision.register_item(**v))
+    def save(values):
+        confirm_new_units(dialog, values)
+        return supervision.register_item(**values)
+
+    dialog.on_submit(save)
     return dialog.run()
 
 
@@ -86,6 +112,7 @@ def edit_item_dialog(parent, item):
         changed = {key: value for key, value in values.items() if value != opened.get(key)}
         if not changed:
             return supervision.get_item(item.id)  # nothing to save
+        confirm_new_units(dialog, {k: changed[k] for k in ("lead_unit", "assisting") if k in changed})
         return supervision.update_item(item.id, expected_version=item.version,
                                        seen_history=item.seen_history, **changed)
 
@@ -110,6 +137,15 @@ def urge_dialog(parent, items):
                hint="请承办单位在此期限内反映办理情况;填 0 表示不限")
     dialog.add("new_deadline", "新的完成时限", DateEdit(None, optional=True),
                hint="一次催办不能奏效时,可提出新的时限要求(原完成时限仍保留)")
+    if not many and items[0].unit_count > 1:  # (an item of one unit: nothing to choose, nothing read)
+        from ...domain import unit_tasks
+        from ...domain.vocab import UNIT_ROLES
+
+        working = {t.unit.name: f"{t.unit.name}（{UNIT_ROLES[t.role]}）"
+                   for t in unit_tasks.tasks(items[0]) if t.state == "open"}
+        if len(working) > 1:  # each unit urged gets its own urge record (and its own notice)
+            dialog.add("units", "催办单位", ChecksPicker(working, list(working)), required=True,
+                       hint="勾选要催办的承办单位（尚未报送办理结果的）")
 
     def save(values):
         values["reply_days"] = values["reply_days"] or None

@@ -53,7 +53,7 @@ class AlertModel(QAbstractTableModel):
     alerts; here only the rows on screen are ever asked for.
     """
 
-    HEADERS = ["编号", "事项", "主办单位 / 委托方", "完成时限", "情况"]
+    HEADERS = ["编号", "事项", "承办单位 / 委托方", "完成时限", "情况"]
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -174,6 +174,11 @@ class LedgerTab(ListTab):
         item = self.current_record()
         if item is None or self.read_only:
             return
+        shown = getattr(self, "shown", None)
+        if shown is not None and shown.id == item.id:
+            # the units' tasks as the detail pane shows them (read with it, at most a moment
+            # ago) for the dialog's choices; the step checks them afresh under its lock
+            item.__dict__.setdefault("_unit_tasks", shown.tasks)
         # (签收 asks the item's tasks; the other steps its state alone)
         allowed = self._allowed(item) if step == "sign" else _supervision().allowed_steps(item)
         if step not in allowed:

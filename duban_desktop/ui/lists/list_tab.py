@@ -289,6 +289,7 @@ class ListTab(QWidget):
 
     def show_record(self, shown) -> None:
         """Draw ``shown`` (load_detail's) in the detail pane, with its step buttons."""
+        self.shown = shown
         for bar in (self.step_bar, self.extra_bar):
             while bar.count():
                 widget = bar.takeAt(0).widget()
