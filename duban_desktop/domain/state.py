@@ -361,6 +361,21 @@ def review_late_sql(r: Rules) -> pw.Expression:
     return (item.state == "awaiting_review") & (item.result_reported_on <= r.review_cutoff)
 
 
+def task_overdue_sql(today: dt.date) -> pw.Expression:
+    """A unit task's own lateness, in SQL on unit tasks joined to their items (the rule
+    ``overdue_sql`` sums up on the item): the item open, and the unit still at work past
+    its deadline or its result reported after it."""
+    task = UnitTask
+    return (SupervisionItem.state.in_(ITEM_OPEN_STATES)
+            & (((task.state == "open") & (task.deadline < today))
+               | ((task.state != "open") & (task.reported_on > task.deadline))))
+
+
+def task_closed_on_time_sql() -> pw.Expression:
+    """A unit task of a closed item whose result came by its deadline."""
+    return (SupervisionItem.state == "closed") & (UnitTask.reported_on <= UnitTask.deadline)
+
+
 def unsigned_late_sql(r: Rules) -> pw.Expression:
     """待签收超时 in SQL, on unit tasks joined to their items: a unit that has not signed for
     its task (still open, the item in progress) more than the office's limit of working

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from ..db.models import SupervisionItem, Unit
+from ..db.models import SupervisionItem, Unit, UnitTask
 from . import state
 from .vocab import ITEM_OPEN_STATES, ITEM_SOURCES
 
@@ -36,6 +36,12 @@ DEFINITIONS = (
 )
 
 GROUPINGS = {"unit": "承办单位", "source": "立项依据", "month": "立项月份"}
+# a unit's tasks counted apart by its role: 主办, and 协办 with 配合
+ROLE_GROUPS = {"lead": "主办", "assist": "协办、配合"}
+UNIT_DEFINITIONS = (
+    "各单位按其在事项中的角色分列：主办；协办、配合。交办：该单位承担任务的事项；办结：事项已办结；"
+    "按期办结：事项办结且该单位在其完成时限内报送；逾期：事项未办结，且该单位未在其完成时限内报送"
+    "（含逾期后才报送的）。")
 
 
 @dataclass
@@ -67,6 +73,41 @@ def percent(rate: float | None) -> str:
 
 def _count(condition) -> pw.Expression:
     return pw.fn.SUM(pw.Case(None, [(condition, 1)], 0))
+
+
+def unit_role_statistics(*, year: int | None = None, today: dt.date | None = None,
+                         where=None) -> tuple[list[StatRow], StatRow]:
+    """Each unit's tasks, 主办 and 协办 (with 配合) counted apart, each judged by its own
+    deadline (state.task_overdue_sql); rows labelled “单位（主办）”, most assigned first."""
+    today = today or dt.date.today()
+    item, task = SupervisionItem, UnitTask
+    group = pw.Case(None, [(task.role == "lead", "lead")], "assist")
+    columns = [
+        pw.fn.COUNT(task.id).alias("assigned"),
+        _count(item.state == "closed").alias("closed"),
+        _count(state.task_closed_on_time_sql()).alias("closed_on_time"),
+        _count(item.state.in_(OPEN_STATES)).alias("open"),
+        _count(state.task_overdue_sql(today)).alias("overdue"),
+    ]
+    query = (task.select(Unit.id, Unit.name, group.alias("g"), *columns)
+             .join(item, on=(task.item == item.id)).switch(task).join(Unit, on=(task.unit == Unit.id))
+             .where(item.state.in_(ASSIGNED_STATES)))
+    if year is not None:
+        query = query.where(item.registered_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    if where is not None:
+        query = query.where(where)
+    rows = []
+    for unit_id, name, role, *counts in query.group_by(Unit.id, Unit.name, group).tuples():
+        rows.append(StatRow((unit_id, role), f"{name}（{ROLE_GROUPS[role]}）", *[int(v or 0) for v in counts]))
+    # a unit's two rows together (主办 first), the units with most tasks first
+    per_unit: dict[int, int] = {}
+    for row in rows:
+        per_unit[row.key[0]] = per_unit.get(row.key[0], 0) + row.assigned
+    rows.sort(key=lambda r: (-per_unit[r.key[0]], r.label.rsplit("（", 1)[0], r.key[1] != "lead"))
+    total = StatRow(None, "合计")
+    for row in rows:
+        total.add(row)
+    return rows, total
 
 
 def statistics(by: str, *, year: int | None = None, today: dt.date | None = None,

@@ -53,7 +53,13 @@ from ..domain import settings
 from ..domain import state as states
 from ..domain.dates import format_cn
 from ..domain.ledger import OPEN, ItemFilter, condition
-from ..domain.statistics import DEFINITIONS, GROUPINGS, statistics
+from ..domain.statistics import (
+    DEFINITIONS,
+    GROUPINGS,
+    UNIT_DEFINITIONS,
+    statistics,
+    unit_role_statistics,
+)
 from ..domain.units import get_unit
 from ..domain.vocab import (
     CASE_KINDS,
@@ -410,7 +416,7 @@ def _write_cases(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *, o
 
 _STAT_HEADERS = ("交办", "办结", "按期办结", "未办结", "逾期", "办结率", "按期办结率")
 _BLOCK_TITLES = {"unit": "一、按承办单位(主办)统计", "source": "二、按立项依据统计",
-                 "month": "三、按立项月份统计"}
+                 "month": "三、按立项月份统计", "unit_role": "四、各单位承担任务统计（主办、协办分列）"}
 
 
 def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str,
@@ -434,12 +440,15 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
         [CellSpec("percent", bold=True)] * 2
     dash = CellSpec("center")
     unit_rows: tuple[int, int] | None = None
-    for by in GROUPINGS:
-        rows, total = statistics(by, today=today, where=where)
+    for by in (*GROUPINGS, "unit_role"):
+        if by == "unit_role":  # each unit's own tasks, by its role, each by its own deadline
+            rows, total = unit_role_statistics(today=today, where=where)
+        else:
+            rows, total = statistics(by, today=today, where=where)
         sheet.stream.blank()
         sheet.stream.write([_BLOCK_TITLES[by]] + [None] * (width - 1), [group] * width, height=22)
         sheet.merge_row(sheet.stream.row)
-        sheet.stream.write([GROUPINGS[by], *_STAT_HEADERS], [header] * width, height=22)
+        sheet.stream.write([GROUPINGS.get(by, "承办单位（角色）"), *_STAT_HEADERS], [header] * width, height=22)
         first = sheet.stream.row + 1
         for row in rows + [total]:
             is_total = row is total
@@ -458,7 +467,8 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
         ticker.tick(len(rows) + 1)
     sheet.stream.blank()
     note = CellSpec("text", "note", size=9)
-    sheet.stream.write(["说明：" + DEFINITIONS] + [None] * (width - 1), [note] * width, height=60)
+    sheet.stream.write(["说明：" + DEFINITIONS + UNIT_DEFINITIONS] + [None] * (width - 1), [note] * width,
+                       height=90)
     sheet.merge_row(sheet.stream.row)
     if unit_rows:
         first, last = unit_rows

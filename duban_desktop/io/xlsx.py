@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -288,7 +289,7 @@ class RowStream:
                         serial = repr(serial + seconds / 86400) if seconds else serial
                     kind, value = "n", str(serial)
                 elif kind == "n":
-                    value = repr(value) if value.__class__ is float else str(int(value))
+                    value = safe_string(value) if value.__class__ is float else str(int(value))  # (as openpyxl writes it)
                 prepared.append((letters[index], kind, value, sid(spec)))
             else:
                 cell = self._cells[index]

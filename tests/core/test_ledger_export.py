@@ -12,7 +12,12 @@ from openpyxl.utils import get_column_letter
 from duban_desktop.db.models import SupervisionItem
 from duban_desktop.domain import settings, supervision
 from duban_desktop.domain.ledger import ItemFilter
-from duban_desktop.domain.statistics import DEFINITIONS, statistics
+from duban_desktop.domain.statistics import (
+    DEFINITIONS,
+    UNIT_DEFINITIONS,
+    statistics,
+    unit_role_statistics,
+)
 from duban_desktop.domain.units import find_unit
 from duban_desktop.io.files import Cancelled, FileError
 from duban_desktop.io.ledger_columns import LEDGER_HEADERS
@@ -100,7 +105,11 @@ def test_statistics_sheet_matches_the_domain_and_prints_definitions(office, tmp_
     values = [r for r in ws.iter_rows(values_only=True)]
     _, total = statistics("unit", today=TODAY)
     totals = [r for r in values if r[0] == "合计"]
-    assert len(totals) == 3  # by unit, by source, by month
+    assert len(totals) == 4  # by unit, by source, by month; each unit's tasks by role
+    _, by_role = unit_role_statistics(today=TODAY)
+    assert totals.pop()[1:6] == (by_role.assigned, by_role.closed, by_role.closed_on_time, by_role.open,
+                                 by_role.overdue)
+    assert any(r[0] and UNIT_DEFINITIONS in r[0] for r in values)
     for row in totals:
         assert row[1:6] == (total.assigned, total.closed, total.closed_on_time, total.open, total.overdue)
     assert any(r[0] and DEFINITIONS in r[0] for r in values)

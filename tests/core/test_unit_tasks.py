@@ -228,3 +228,24 @@ def test_urging_chosen_units_gives_each_its_own_urge(db):
         sv.urge(made.id, method="phone", units=["县财政局"], now=TODAY)
     assert "已报送办理结果，不需要再催办" in str(err.value)
     assert SupervisionItem.get_by_id(made.id).urge_count == 2  # nothing stored
+
+
+def test_each_units_tasks_counted_by_role_and_own_deadline(db):
+    from duban_desktop.domain import statistics
+
+    # 县财政局 leads one item (closed on time) and helps on another, where it reported late
+    led = item(lead_unit="县财政局", deadline=D(2026, 6, 30))
+    sv.report_result(led.id, content="已完成。", reported_on=D(2026, 6, 10), now=TODAY)
+    sv.review(led.id, verdict="pass", looks=ALL_LOOKS, reviewed_on=D(2026, 6, 11), now=TODAY)
+    sv.feedback(led.id, kind="brief", recipient="县政府", fed_back_on=D(2026, 6, 12), now=TODAY)
+    helped = item(units=[{"unit": "县财政局", "deadline": D(2026, 6, 5)}])
+    sv.report_result(helped.id, unit="县财政局", content="资金已拨付。", reported_on=D(2026, 6, 9), now=TODAY)
+    rows, total = statistics.unit_role_statistics(today=TODAY)
+    got = {r.label: (r.assigned, r.closed, r.closed_on_time, r.open, r.overdue) for r in rows}
+    assert got == {"县财政局（主办）": (1, 1, 1, 0, 0), "县财政局（协办、配合）": (1, 0, 0, 1, 1),
+                   "县住房和城乡建设局（主办）": (1, 0, 0, 1, 0)}
+    assert (total.assigned, total.overdue) == (3, 1)
+    # the item-level table counts the lead units alone, and the lateness of the helping unit
+    # makes the second item overdue there too (its lead unit's row)
+    by_unit = {r.label: r.overdue for r in statistics.statistics("unit", today=TODAY)[0]}
+    assert by_unit == {"县财政局": 0, "县住房和城乡建设局": 1}
