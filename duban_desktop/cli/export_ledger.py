@@ -14,7 +14,7 @@ _OPEN_WORDS = (OPEN, "未办结", "在办")
 
 
 def register(what) -> None:
-    p = what.add_parser("ledger", help="导出督办台账(Excel:督办台账、协调台账、统计、逾期清单)")
+    p = what.add_parser("ledger", help="导出督办台账(Excel:督办台账、协调台账、统计、逾期清单、单位任务)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="要保存的 Excel 文件")
     p.add_argument("--year", type=int, metavar="Y", help="只导出这一年登记的事项")
     p.add_argument("--state", metavar="S",

@@ -361,6 +361,28 @@ def review_late_sql(r: Rules) -> pw.Expression:
     return (item.state == "awaiting_review") & (item.result_reported_on <= r.review_cutoff)
 
 
+REPORTED_ON_TIME = "reported_on_time"  # a unit task: its result came by its deadline, the item still open
+TASK_STATES = {**ITEM_STATES, REPORTED_ON_TIME: "已报送"}
+
+
+def unit_task_state(r: Rules, item_state: str, task_state: str, deadline: dt.date,
+                    reported_on: dt.date | None) -> str:
+    """A unit task's own state (``task_overdue_sql`` in Python): while its item is open,
+    overdue when the unit is still at work past its deadline or reported after it; once
+    the item is closed, on time or late by the unit's own report."""
+    if item_state in ITEM_OPEN_STATES:
+        if task_state == "open":
+            if deadline < r.today:
+                return OVERDUE
+            return DUE_SOON if deadline <= r.horizon else IN_PROGRESS
+        return OVERDUE if reported_on is not None and reported_on > deadline else REPORTED_ON_TIME
+    if item_state == "closed":
+        return CLOSED_ON_TIME if reported_on is not None and reported_on <= deadline else CLOSED_LATE
+    if item_state == "pending_approval":
+        return PENDING
+    return REJECTED if item_state == "rejected" else VOIDED
+
+
 def task_overdue_sql(today: dt.date) -> pw.Expression:
     """A unit task's own lateness, in SQL on unit tasks joined to their items (the rule
     ``overdue_sql`` sums up on the item): the item open, and the unit still at work past

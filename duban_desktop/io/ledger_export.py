@@ -1,4 +1,5 @@
-"""The supervision ledger in Excel, for leaders: 督办台账, 协调台账, 统计, 逾期清单.
+"""The supervision ledger in Excel, for leaders: 督办台账, 协调台账, 统计, 逾期清单, 单位任务
+(io/ledger_units.py: one row per handling unit's task).
 
     export_ledger("台账.xlsx", ItemFilter(year=2026), progress=callback)
 
@@ -10,7 +11,7 @@ returning False cancels with ``io.files.Cancelled``.
 
 How the window's filter applies to each sheet:
 
-- 督办台账: the whole filter (year, state, unit, source, text, overdue only);
+- 督办台账 and 单位任务: the whole filter (year, state, unit, source, text, overdue only);
 - 统计 and 逾期清单: the filter's scope only (year, unit, source, text). State and
   "overdue only" are left out there, because 办结率 and 按期办结率 need every state,
   and the overdue list is overdue by definition;
@@ -583,7 +584,9 @@ def export_ledger(dest: Path | str, f: ItemFilter | None = None, *, today: dt.da
     item_total = SupervisionItem.select().where(condition(f, today)).count()
     case_total = CoordinationCase.select().where(_case_condition(f)).count()
     overdue_total = _count_overdue(f, today)
-    ticker = _Ticker(progress, item_total + case_total + overdue_total + 60)
+    task_total = (UnitTask.select().join(SupervisionItem, on=(UnitTask.item == SupervisionItem.id))
+                  .where(condition(f, today)).count())
+    ticker = _Ticker(progress, item_total + case_total + overdue_total + task_total + 60)
     ticker.tick(0, "正在准备……")
     tones = _Tones(today)
     counts: dict[str, int] = {}
@@ -602,6 +605,10 @@ def export_ledger(dest: Path | str, f: ItemFilter | None = None, *, today: dt.da
         _write_statistics(wb, styles, f, ticker, office=office, today=today)
         ticker.tick(0, "正在写入逾期清单……")
         counts["overdue"] = _write_overdue(wb, styles, f, tones, ticker, office=office, today=today)
+        from .ledger_units import write_unit_tasks  # (it builds on this module's sheets)
+
+        ticker.tick(0, "正在写入单位任务……")
+        write_unit_tasks(wb, styles, f, ticker, office=office, today=today)
         ticker.tick(0, "正在保存文件……")
         counts["cut"] = styles.cut
         wb.save(tmp)

@@ -58,7 +58,7 @@ def test_four_sheets_that_look_like_an_office_ledger(office, tmp_path):
     result = export_ledger(tmp_path / "台账.xlsx", today=TODAY)
     assert (result.items, result.cases, result.overdue, result.cut_cells) == (5, 1, 1, 0)
     wb = load_workbook(result.path)
-    assert wb.sheetnames == ["督办台账", "协调台账", "统计", "逾期清单"]
+    assert wb.sheetnames == ["督办台账", "协调台账", "统计", "逾期清单", "单位任务"]
     ws = wb["督办台账"]
     assert ws["A1"].value == "青山县人民政府办公室督办台账"
     assert "2026年6月15日" in ws["A2"].value

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from duban_desktop.db import close_database, open_database
-from duban_desktop.db.models import CoordinationCase, Review, SupervisionItem
+from duban_desktop.db.models import CoordinationCase, Review, SupervisionItem, UnitTask
 from duban_desktop.domain import coordination, ledger, state, statistics
 from duban_desktop.domain import settings as office_settings
 from duban_desktop.domain import supervision as sv
@@ -152,6 +152,15 @@ def _judge_everything(rules: state.Rules) -> tuple[dict[int, str], set[int], dic
     late_sql = {i for (i,) in SupervisionItem.select(SupervisionItem.id).where(
         state.review_late_sql(rules) | state.feedback_late_sql(rules)).tuples()}
     assert late_sql == office_late
+
+    # each unit's own task: its state in Python, its lateness and its 按期办结 in SQL
+    tasks = list(UnitTask.select(UnitTask, SupervisionItem).join(SupervisionItem))
+    task_codes = {t.id: state.unit_task_state(rules, t.item.state, t.state, t.deadline, t.reported_on) for t in tasks}
+    joined = UnitTask.select(UnitTask.id).join(SupervisionItem)
+    assert {i for (i,) in joined.where(state.task_overdue_sql(rules.today)).tuples()} == {
+        i for i, c in task_codes.items() if c == state.OVERDUE}
+    assert {i for (i,) in joined.where(state.task_closed_on_time_sql()).tuples()} == {
+        i for i, c in task_codes.items() if c == state.CLOSED_ON_TIME}
 
     cases = {c.id: state.case_state(rules, c.state, c.deadline) for c in CoordinationCase.select()}
     cases_sql: dict[int, list[str]] = {i: [] for i in cases}

@@ -249,3 +249,20 @@ def test_each_units_tasks_counted_by_role_and_own_deadline(db):
     # makes the second item overdue there too (its lead unit's row)
     by_unit = {r.label: r.overdue for r in statistics.statistics("unit", today=TODAY)[0]}
     assert by_unit == {"县财政局": 0, "县住房和城乡建设局": 1}
+
+
+def test_the_ledger_has_a_row_for_each_units_task(db, tmp_path):
+    from openpyxl import load_workbook
+
+    from duban_desktop.io.ledger_export import export_ledger
+    from duban_desktop.io.ledger_units import UNITS_SHEET
+
+    made = item(units=[{"unit": "县财政局", "deadline": D(2026, 6, 5), "part": "落实资金。"},
+                       {"unit": "县交通运输局", "role": "cooperate"}])
+    sv.report_result(made.id, unit="县交通运输局", content="已配合。", reported_on=D(2026, 6, 3), now=TODAY)
+    ws = load_workbook(export_ledger(tmp_path / "台账.xlsx", today=TODAY).path)[UNITS_SHEET]
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert [(r[3], r[4], r[5] or "", r[10], r[11]) for r in rows] == [
+        ("县住房和城乡建设局", "主办", "", None, "办理中"),
+        ("县财政局", "协办", "落实资金。", 6, "已逾期"),  # its own deadline, 6-5, passed
+        ("县交通运输局", "配合", "", None, "已报送")]
