@@ -435,7 +435,7 @@ def notice():
     title(doc, "{{办公室名称}}{{通知类别}}通知")
     para(doc, "{{编号}}", "文号")
     para(doc, "{{主办单位}}:", "主送")
-    para(doc, "{{催办项目}}一事由你单位主办,请将办理情况于{{反馈天数}}日内反映给我们。", "正文")
+    para(doc, "{{催办项目}}一事由你单位{{承办角色}},请将办理情况于{{反馈天数}}日内反映给我们。", "正文")
     para(doc, "{{办理要求}}", "正文")
     signature(doc, date="{{通知日期}}")
     # the return part, cut off along the dashed line and sent back by the unit
@@ -444,8 +444,8 @@ def notice():
     p_border(head, "top", val="dashed", size=6, space=8)
     ruled = table(doc, [WIDTH_MM], 4, borders=False)
     rule_lines(ruled)
-    para(doc, "主办单位负责人:\t　　　　年　　月　　日", "Normal",
-         runs=[("主办单位负责人:", {}), ("　" * 8, {"underline": True}),
+    para(doc, "{{承办角色}}单位负责人:\t　　　　年　　月　　日", "Normal",
+         runs=[("{{承办角色}}单位负责人:", {}), ("　" * 8, {"underline": True}),
                ("\t　　　　年　　月　　日", {})], tabs=[(WIDTH_MM, "right")])
     para(doc, "(阅办后连同附件退回)联系电话:{{联系电话}}", "Normal")
     return doc

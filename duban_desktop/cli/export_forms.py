@@ -105,8 +105,10 @@ def cmd_notices(args) -> int:
             raise CommandError("没有逾期未办结的事项,不需要生成催办通知。")
         removed: list[str] = []
         written = forms.export_notices(ids, dest, removed=removed)
+        items = list(dict.fromkeys(ids))
+        count = forms.form_data.notice_count(items)  # (one for each unit still at work)
     finally:
         close_database()
-    out(f"已导出催办通知 {len(dict.fromkeys(ids))} 份：{written}")
+    out(f"已导出催办通知 {count} 份" + (f"（{len(items)} 件事项）" if count != len(items) else "") + f"：{written}")
     _tell(forms, removed)
     return 0

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import peewee as pw
+
 from ..db.models import (
     Extension,
     Feedback,
@@ -34,6 +36,7 @@ from ..domain.vocab import (
     MEANS,
     METHODS,
     RECORD_KINDS,
+    UNIT_ROLES,
     URGE_METHODS,
     VERDICTS,
     label,
@@ -109,6 +112,7 @@ class Related:
 
     assisting: list[Unit] = field(default_factory=list)
     helping: list[UnitTask] = field(default_factory=list)  # the helping units' tasks, in order
+    tasks: list[UnitTask] = field(default_factory=list)  # every unit's task, lead first
     urges: list[Urge] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
     reports: list[ResultReport] = field(default_factory=list)
@@ -118,12 +122,14 @@ class Related:
 
 def load_related(item_ids: list[int]) -> dict[int, Related]:
     found = {item_id: Related() for item_id in item_ids}
-    helping = (UnitTask.select(UnitTask, Unit).join(Unit)
-               .where(UnitTask.item.in_(item_ids) & (UnitTask.role != "lead"))
-               .order_by(UnitTask.position, UnitTask.id))
-    for task in helping:
-        found[task.item_id].helping.append(task)
-        found[task.item_id].assisting.append(task.unit)
+    tasks = (UnitTask.select(UnitTask, Unit).join(Unit)
+             .where(UnitTask.item.in_(item_ids))
+             .order_by(UnitTask.position, UnitTask.id))
+    for task in tasks:
+        found[task.item_id].tasks.append(task)
+        if task.role != "lead":
+            found[task.item_id].helping.append(task)
+            found[task.item_id].assisting.append(task.unit)
     for name, model, order in (("urges", Urge, (Urge.urged_on, Urge.id)),
                                ("extensions", Extension, (Extension.requested_on, Extension.id)),
                                ("reports", ResultReport, (ResultReport.reported_on, ResultReport.id)),
@@ -198,8 +204,74 @@ def item_contexts(item_ids: Iterable[int], today: dt.date) -> Iterator[tuple[Sup
         yield item, item_context(item, today, related, values, rules)
 
 
+def notice_tasks(item: SupervisionItem, related: Related) -> list[UnitTask | None]:
+    """Whom an item's 催(交)办通知 go to: each unit still at work on it, when it has
+    several units (one notice each); else the lead unit alone (None)."""
+    if item.unit_count > 1:
+        working = [t for t in related.tasks if t.state == "open"]
+        if working and [t.role for t in working] != ["lead"]:
+            return working
+    return [None]
+
+
+def notice_contexts(item_ids: Iterable[int], today: dt.date) -> Iterator[tuple[SupervisionItem, Context]]:
+    """The notices of the items, one for each unit they go to (``notice_tasks``), read a
+    page at a time."""
+    values = settings.all_settings()
+    rules = states.rules(today, values=values)
+    for item, related in iter_items(item_ids):
+        for task in notice_tasks(item, related):
+            yield item, item_context(item, today, related, values, rules, task=task)
+
+
+def notice_count(item_ids: list[int]) -> int:
+    """How many notices ``notice_contexts`` makes of the items (one statement a page)."""
+    total = 0
+    for start in range(0, len(item_ids), PAGE):
+        page = item_ids[start:start + PAGE]
+        working = (UnitTask.select(pw.fn.COUNT(UnitTask.id)).where((UnitTask.item == SupervisionItem.id)
+                                                                   & (UnitTask.state == "open")))
+        lead_working = (UnitTask.select(pw.fn.COUNT(UnitTask.id)).where(
+            (UnitTask.item == SupervisionItem.id) & (UnitTask.state == "open") & (UnitTask.role == "lead")))
+        for units, open_tasks, lead in (SupervisionItem.select(SupervisionItem.unit_count, working, lead_working)
+                                        .where(SupervisionItem.id.in_(page)).tuples()):
+            # (as notice_tasks: the lead alone at work gets the item's own notice)
+            total += open_tasks if units > 1 and open_tasks and (open_tasks, lead) != (1, 1) else 1
+    return total
+
+
 def item_context(item: SupervisionItem, today: dt.date, related: Related | None = None,
-                 values: dict | None = None, rules: states.Rules | None = None) -> Context:
+                 values: dict | None = None, rules: states.Rules | None = None,
+                 task: UnitTask | None = None) -> Context:
+    """The fields of an item's forms. ``task``: a notice to that unit (its name as the
+    addressee, 主办单位; its role, deadline and part); none: the item's own, to its lead
+    unit."""
+    context = _item_context(item, today, related, values, rules)
+    if task is not None:
+        rules = rules or states.rules(today, values=values)
+        code = states.unit_task_state(rules, item.state, task.state, task.deadline, task.reported_on)
+        requirement = f"你单位的任务：{_sentence(task.part)}" if task.part else ""
+        requirement += f"你单位完成时限为{format_cn(task.deadline)}"
+        if code == states.OVERDUE:
+            requirement += f"，已逾期{states.days_late(rules, 'in_progress', task.deadline)}个工作日"
+        requirement += "。"
+        if item.leader_instruction:
+            requirement += f"{item.instructing_leader or '领导'}批示:“{item.leader_instruction}”"
+        related = related or load_related([item.id])[item.id]
+        mine = [u for u in related.urges if u.unit_task_id == task.id]  # the urges sent to this unit
+        last = mine[-1] if mine else None
+        if last and last.content:
+            requirement += ("\n" if item.leader_instruction else "") + _sentence(last.content)
+        fields = {"主办单位": task.unit.name, "承办角色": UNIT_ROLES[task.role],
+                  "完成时限": cn_date(task.deadline), "办理要求": requirement}
+        if last and last.reply_days:
+            fields["反馈天数"] = str(last.reply_days)
+        context.fields.update(fields)
+    return context
+
+
+def _item_context(item: SupervisionItem, today: dt.date, related: Related | None = None,
+                  values: dict | None = None, rules: states.Rules | None = None) -> Context:
     related = related or load_related([item.id])[item.id]
     values = values or settings.all_settings()
     rules = rules or states.rules(today, values=values)
@@ -254,6 +326,7 @@ def item_context(item: SupervisionItem, today: dt.date, related: Related | None 
         "催办次数": str(item.urge_count),
         "登记人": item.registrar,
         "通知类别": "催办" if item.urge_count or overdue else "交办",
+        "承办角色": "主办",
         "反馈天数": str(reply_days),
         "反馈截止日期": format_cn(last.reply_by) if last and last.reply_by else "",
         "办理要求": requirement,

@@ -94,7 +94,11 @@ def export_form(kind: str, record_id: int | None, dest, *, today: dt.date | None
     if kind == "resolution_record":
         context = form_data.case_context(coordination.get_case(record_id), today)
     else:
-        context = form_data.item_context(supervision.get_item(record_id), today)
+        item = supervision.get_item(record_id)
+        if kind == "notice" and form_data.notice_count([item.id]) > 1:
+            # several units at work on it: a notice to each, one a page
+            return export_notices([item.id], dest, today=today, removed=removed)
+        context = form_data.item_context(item, today)
     document = _prepare(kind, removed)
     form_fill.fill(document, context)
     return _save(document, dest)
@@ -149,7 +153,8 @@ def _restart_numbers(sect_pr) -> None:
 def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = None, *,
                    today: dt.date | None = None, removed: list[str] | None = None) -> Path:
     """The notices of several items in one document, one notice per page (each numbered
-    from page 1, as each goes to its own unit). ``progress(done, total, text)`` returning
+    from page 1, as each goes to its own unit): an item of several units has one for each
+    unit still at work on it (form_data.notice_contexts). ``progress(done, total, text)`` returning
     False cancels: Cancelled is raised and nothing is written.
 
     Memory stays flat whatever the count: items are read a page at a time
@@ -159,7 +164,7 @@ def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = No
     ids = list(dict.fromkeys(item_ids))
     if not ids:
         raise DomainError("没有要生成催办通知的事项。请先选择事项。")
-    total = len(ids)
+    total = form_data.notice_count(ids)
     document = _prepare("notice", removed)
     root, body = document.element, document.element.body
     sect_pr = body.find(qn("w:sectPr"))
@@ -167,7 +172,7 @@ def export_notices(item_ids: Iterable[int], dest, progress: Progress | None = No
     master = [child for child in body if child is not sect_pr]
     for child in master:
         body.remove(child)
-    contexts = form_data.item_contexts(ids, today)
+    contexts = form_data.notice_contexts(ids, today)
     first = next(contexts)
     # headers and footers are shared by every notice: filled once, from the first item
     headers = [part for part in form_fill.containers(document) if part is not body]

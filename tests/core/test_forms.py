@@ -66,7 +66,7 @@ def test_register_lists_urges_and_extensions_in_date_order(office, tmp_path):
 
 
 def test_notice_prints_every_field_and_the_return_part(office, tmp_path):
-    item = typical_item()
+    item = typical_item(assisting=[])
     dest = forms.export_form("notice", item.id, tmp_path / "n.docx", today=TODAY)
     text = all_text(dest)
     for expected in (f"{OFFICE}催办通知", item.number, "县住房和城乡建设局:",
@@ -74,6 +74,17 @@ def test_notice_prints_every_field_and_the_return_part(office, tmp_path):
                      "该事项完成时限为2026年6月30日。", "请于本周内报送改造方案。",
                      "2026年6月15日", "办理结果:", "主办单位负责人:", "年　　月　　日",
                      f"(阅办后连同附件退回)联系电话:{PHONE}"):
+        assert expected in text, expected
+
+
+def test_an_item_of_two_units_has_a_notice_for_each(office, tmp_path):
+    item = typical_item()  # 县财政局 helps; both still at work; the urges went to the lead unit
+    dest = forms.export_form("notice", item.id, tmp_path / "n.docx", today=TODAY)
+    text = all_text(dest)
+    for expected in ("县住房和城乡建设局:", f"{item.title}一事由你单位主办,请将办理情况于5日内反映给我们。",
+                     "你单位完成时限为2026年6月30日。", "请于本周内报送改造方案。", "主办单位负责人:",
+                     "县财政局:", f"{item.title}一事由你单位协办,请将办理情况于5日内反映给我们。",
+                     "协办单位负责人:"):
         assert expected in text, expected
 
 

@@ -62,7 +62,7 @@ def rendered(db, tmp_path):
     return dict(zip(made, pdfs, strict=True))
 
 
-EXPECTED_PAGES = {"register": 1, "notice": 1, "instruction_report": 1, "resolution_record": 1,
+EXPECTED_PAGES = {"register": 1, "notice": 2, "instruction_report": 1, "resolution_record": 1,
                   "bulletin": 2, "notices": 3}
 
 

@@ -266,3 +266,21 @@ def test_the_ledger_has_a_row_for_each_units_task(db, tmp_path):
         ("县住房和城乡建设局", "主办", "", None, "办理中"),
         ("县财政局", "协办", "落实资金。", 6, "已逾期"),  # its own deadline, 6-5, passed
         ("县交通运输局", "配合", "", None, "已报送")]
+
+
+def test_a_notice_to_each_unit_at_work_with_its_own_part_and_deadline(db, tmp_path):
+    from docx import Document
+
+    from duban_desktop.io import forms
+
+    made = item(units=[{"unit": "县财政局", "part": "落实改造资金", "deadline": D(2026, 6, 10)},
+                       {"unit": "县交通运输局", "role": "cooperate"}])
+    sv.report_result(made.id, unit="县交通运输局", content="已配合。", reported_on=D(2026, 6, 3), now=TODAY)
+    dest = forms.export_form("notice", made.id, tmp_path / "n.docx", today=TODAY)
+    doc = Document(str(dest))
+    assert len(doc.sections) == 2  # the two units still at work; 县交通运输局 has reported
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "县住房和城乡建设局:" in text and "一事由你单位主办" in text
+    assert "县财政局:" in text and "一事由你单位协办" in text and "县交通运输局:" not in text
+    assert "你单位的任务：落实改造资金。你单位完成时限为2026年6月10日，已逾期3个工作日。" in text
+    assert "协办单位负责人" in text and "主办单位负责人" in text
