@@ -18,6 +18,7 @@ from ...domain.vocab import (
     METHODS,
     RECORD_KINDS,
     RELATION_SUBKINDS,
+    UNIT_TASK_STATES,
 )
 from ...domain.workdays import current_calendar
 
@@ -93,10 +94,19 @@ def item_html(view, rules=None) -> str:
     if item.deadline != item.original_deadline:
         deadline += f"(原定 {format_cn(item.original_deadline)})"
     results = supervision.unit_results(item, reports=view.reports, helpers=[t for t in view.tasks if t.role != "lead"])
-    handling = "<br>".join(
-        f"{escape(unit.name)}({role}){':' + _text(text) if text else ''}"
-        + (f' <span class="grey">{format_cn(day)}</span>' if day else "")
-        for unit, role, text, day in results)
+    lines = []
+    for task, (unit, role, text, day) in zip(view.tasks, results, strict=False):
+        # each unit's own task: its deadline, 签收 and progress (unit_tasks.describe's words)
+        facts = [f"完成时限 {format_cn(task.deadline)}",
+                 f"{format_cn(task.signed_on)}签收" if task.signed_on else '<span class="amber">待签收</span>',
+                 UNIT_TASK_STATES.get(task.state, task.state)]
+        line = f"{escape(unit.name)}（{role}）<span class='grey'>{'，'.join(facts)}</span>"
+        if task.part:
+            line += f"<br>　任务：{_text(task.part)}"
+        if text:
+            line += f"<br>　结果：{_text(text)}" + (f' <span class="grey">{format_cn(day)}</span>' if day else "")
+        lines.append(line)
+    handling = "<br>".join(lines)
     case_link = ""
     if item.case_task_id:
         case = item.case_task.case
