@@ -64,6 +64,11 @@ def _id(value) -> int:
     return value if isinstance(value, int) else value.id
 
 
+def _unit_name(task) -> str:
+    """(A stored task of a step is read with its unit.)"""
+    return task.unit.name if not isinstance(task, dict) else ""
+
+
 def _unit_id(task) -> int:
     """(A Row holds the unit's id; a stored task is read without its unit.)"""
     return _id(task["unit"]) if isinstance(task, dict) else task.unit_id
@@ -163,8 +168,21 @@ def urged(item, w, *, urged_on: dt.date, method: str, content: str = "", reply_d
     return record
 
 
-def extended(item, w, *, requested_on: dt.date, reason: str, approved_by: str, new_deadline: dt.date):
-    """延期: the extension record; the deadline moves."""
+def extended(item, w, *, requested_on: dt.date, reason: str, approved_by: str, new_deadline: dt.date,
+             task=None):
+    """延期: the extension record; the item's deadline moves (and the units that had it),
+    or, for ``task`` (a helping unit's), that unit's deadline alone."""
+    if task is not None and task.role != "lead":
+        record = w.add(Extension, item=item, unit_task=task, requested_on=requested_on, reason=reason,
+                       approved_by=approved_by, old_deadline=task.deadline, new_deadline=new_deadline,
+                       recorded_by=w.operator)
+        w.log("item", item, "extend", field="unit_deadline", old=task.deadline, new=new_deadline,
+              note=f"{_unit_name(task)}：{approved_by}批准。{reason}", day=requested_on)
+        task.deadline = new_deadline
+        w.save_task(task)
+        summarize(item, w)
+        w.changed(item)
+        return record
     record = w.add(Extension, item=item, unit_task=lead_task(item, w), requested_on=requested_on, reason=reason,
                    approved_by=approved_by, old_deadline=item.deadline, new_deadline=new_deadline,
                    recorded_by=w.operator)

@@ -428,9 +428,10 @@ def urge_many(item_ids: list[int], **kwargs) -> list[Urge]:
         return [urge(item_id, **kwargs) for item_id in item_ids]
 
 
-def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None,
+def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None, unit=None,
            now: dt.date | None = None) -> Extension:
-    """延期: the deadline moves later, with the reason and who approved it."""
+    """延期: the deadline moves later, with the reason and who approved it. ``unit``: a
+    helping unit still at work whose own deadline alone moves (none: the item's)."""
     now = now or today()
     new_deadline = _date("new_deadline", new_deadline, label="延期后的完成时限")
     reason = clean(reason, field="reason", label="延期理由", required=True, max_len=LONG)
@@ -441,13 +442,18 @@ def extend(item_id: int, *, new_deadline, reason, approved_by, requested_on=None
     with write_transaction():
         item = _locked(item_id)
         _require(item, "extend")
-        if new_deadline <= item.deadline:
+        w = LiveWrites(batch=True)
+        task = None
+        if unit not in (None, ""):
+            [task] = unit_tasks.still_at_work(w.tasks(item), [unit], "延期")
+            task = task if task.role != "lead" else None
+        current = task.deadline if task is not None else item.deadline
+        if new_deadline <= current:
             raise ValidationError(
                 "new_deadline",
-                f"“延期后的完成时限”应晚于现在的完成时限({format_cn(item.deadline)})。")
-        w = LiveWrites(batch=True)
+                f"“延期后的完成时限”应晚于现在的完成时限（{format_cn(current)}）。")
         record = item_records.extended(item, w, requested_on=requested_on, reason=reason,
-                                       approved_by=approved_by, new_deadline=new_deadline)
+                                       approved_by=approved_by, new_deadline=new_deadline, task=task)
         w.save(item)
     return record
 

@@ -53,7 +53,7 @@ FIELD_LABELS = {
     "handler": "经办人", "parties": "协调各方", "means": "协调手段", "sessions": "协商次数",
     "archived_on": "归档日期", "hard_approved_by": "批准硬协调的领导", "item": "督办事项",
     "name": "名称", "contact_person": "联系人", "phone": "联系电话", "note": "备注",
-    "signed_on": "签收日期", "joint_result": "牵头单位办理结果（待其他单位报送）",
+    "signed_on": "签收日期", "unit_deadline": "单位完成时限", "joint_result": "牵头单位办理结果（待其他单位报送）",
     "covered_units": "由牵头单位一并报送的单位数",
 }
 

@@ -284,3 +284,18 @@ def test_a_notice_to_each_unit_at_work_with_its_own_part_and_deadline(db, tmp_pa
     assert "县财政局:" in text and "一事由你单位协办" in text and "县交通运输局:" not in text
     assert "你单位的任务：落实改造资金。你单位完成时限为2026年6月10日，已逾期3个工作日。" in text
     assert "协办单位负责人" in text and "主办单位负责人" in text
+
+
+def test_a_helping_unit_given_more_time_alone(db):
+    made = item(units=[{"unit": "县财政局", "deadline": D(2026, 6, 10)}], assisting=None)
+    sv.extend(made.id, unit="县财政局", new_deadline=D(2026, 6, 20), reason="资金审批需要时间。",
+              approved_by="李明副县长", requested_on=D(2026, 6, 8), now=TODAY)
+    assert [t[2] for t in _tasks(made.id)] == [D(2026, 6, 30), D(2026, 6, 20)]  # the item's stays
+    stored = SupervisionItem.get_by_id(made.id)
+    assert (stored.deadline, stored.due_on) == (D(2026, 6, 30), D(2026, 6, 20))
+    rows = [(r.field, r.old_value, r.new_value) for r in history_of("item", made.id) if r.action == "extend"]
+    assert rows == [("unit_deadline", "2026-06-10", "2026-06-20")]
+    with pytest.raises(ValidationError) as err:
+        sv.extend(made.id, unit="县财政局", new_deadline=D(2026, 6, 15), reason="再延", approved_by="李明",
+                  now=TODAY)
+    assert "应晚于现在的完成时限（2026年6月20日）" in str(err.value)

@@ -244,3 +244,25 @@ def test_urging_one_of_the_units_at_work(qtbot, window, dialogs):
 
     assert [(u.unit_task_id, u.method) for u in Urge.select()] == [(tasks[1].id, "phone")]
     assert supervision.get_item(item.id).urge_count == 1
+
+
+def test_extending_one_helping_unit_alone(qtbot, window, dialogs):
+    import datetime as dt
+
+    dialogs.expect(fill_new_item(qtbot, workdays=10))
+    window.act_new_item.trigger()
+    reg = window.ledger
+    item = supervision.get_item(reg.selected_id)
+    later = item.deadline + dt.timedelta(days=20)
+
+    def extend_helper(dialog):
+        dialog.fields["unit"].set_value("县财政局")
+        dialog.fields["new_deadline"].set_value(later)
+        type_into(qtbot, dialog.fields["reason"], "资金审批需要时间")
+        type_into(qtbot, dialog.fields["approved_by"], "李明副县长")
+    dialogs.expect(extend_helper)
+    click(qtbot, step_button(reg, "延期"))
+    tasks = unit_tasks.tasks(supervision.get_item(item.id))
+    assert [t.deadline for t in tasks] == [item.deadline, later]
+    assert supervision.get_item(item.id).deadline == item.deadline
+    assert "县财政局" in reg.detail.toPlainText()

@@ -167,6 +167,15 @@ def extend_dialog(parent, item):
     dialog.add("reason", "延期理由", TextEdit("", 60), required=True)
     dialog.add("approved_by", "批准人", LineEdit("", "如:李明副县长"), required=True)
     dialog.add("requested_on", "申请日期", DateEdit(dt.date.today()), required=True)
+    if item.unit_count > 1:
+        from ...domain import unit_tasks
+        from ...domain.vocab import UNIT_ROLES
+
+        choices = {"": "整个事项（主办单位和完成时限与事项相同的单位）"}
+        choices.update({t.unit.name: f"只延{t.unit.name}（{UNIT_ROLES[t.role]}，现完成时限 {format_cn(t.deadline)}）"
+                        for t in unit_tasks.tasks(item) if t.role != "lead" and t.state == "open"})
+        if len(choices) > 1:
+            dialog.add("unit", "延期范围", ChoiceCombo(choices, ""), hint="一个协办、配合单位申请延期时，只延它自己的时限")
     dialog.on_submit(lambda v: supervision.extend(item.id, **v))
     return dialog.run()
 
