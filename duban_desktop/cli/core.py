@@ -26,6 +26,8 @@ def register(sub) -> None:
     p.add_argument("--items", type=int, default=300, metavar="N", help="督办事项件数(默认 300)")
     p.add_argument("--cases", type=int, default=40, metavar="N", help="协调事项件数(默认 40)")
     p.add_argument("--seed", type=int, default=2026, metavar="S", help="随机种子,相同种子生成相同数据")
+    p.add_argument("--units", type=int, default=None, metavar="N",
+                   help="每件督办事项平均有几个承办单位（默认：多数一两个，少数三个）")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("alerts", help="列出逾期和即将到期的事项")
@@ -55,9 +57,12 @@ def cmd_demo(args) -> int:
         raise CommandError("--items 和 --cases 不能为负数。")
     if args.items > 2_000_000 or args.cases > 200_000:
         raise CommandError("示例数据最多 2000000 件督办事项、200000 件协调事项。")
+    if args.units is not None and not 1 <= args.units <= 10:
+        raise CommandError("--units 应为 1 到 10 之间的整数（每件事项平均的承办单位数）。")
     open_db(args, create=True)
     try:
-        counts = demo.generate(items=args.items, cases=args.cases, seed=args.seed)
+        counts = demo.generate(items=args.items, cases=args.cases, seed=args.seed,
+                               units_per_item=args.units)
     finally:
         close_database()
     out(f"已生成示例数据：督办事项 {counts['items']} 件，协调事项 {counts['cases']} 件。数据库：{args.db}")

@@ -136,8 +136,10 @@ def showcase_items(now: dt.date, days) -> list[ItemPlan]:
 
 
 def generate(*, items: int = 300, cases: int = 40, seed: int = 2026,
-             now: dt.date | None = None, progress: Callable[[str], None] | None = None) -> dict:
-    """Fill an empty database with sample data; returns the counts written."""
+             now: dt.date | None = None, progress: Callable[[str], None] | None = None,
+             units_per_item: int | None = None) -> dict:
+    """Fill an empty database with sample data; returns the counts written. ``units_per_item``: the
+    handling units of an item on average (none: most have one or two, some three)."""
     now = now or dt.date.today()
     rng = random.Random(seed)
     if items < 0 or cases < 0:
@@ -170,12 +172,13 @@ def generate(*, items: int = 300, cases: int = 40, seed: int = 2026,
             progress("协调事项")
 
         # ---- supervision items
-        counts["items"] = _items(rng, items, first, now, days, unit_ids, names, persons, tasks, progress)
+        counts["items"] = _items(rng, items, first, now, days, unit_ids, names, persons, tasks, progress,
+                                 units_per_item)
         history.record("item", None, "demo", note=f"生成示例数据：督办事项 {items} 件，协调事项 {cases} 件")
     return counts
 
 
-def _items(rng, count, first, now, days, unit_ids, names, persons, tasks, progress) -> int:
+def _items(rng, count, first, now, days, unit_ids, names, persons, tasks, progress, units=None) -> int:
     placed = showcase_items(now, days)[:count]
     rest = count - len(placed)
     chosen = rng.sample(tasks, min(len(tasks), rest // 3))
@@ -187,7 +190,7 @@ def _items(rng, count, first, now, days, unit_ids, names, persons, tasks, progre
     rows: list[Row] = []
     chunk = min(10_000, max(1000, count // 20))  # rows held before a write: memory stays flat
     for index, plan in enumerate(plans, start=1):
-        rows.append(_item(rng, index, plan, now, days, unit_ids, names, persons, numbers, w))
+        rows.append(_item(rng, index, plan, now, days, unit_ids, names, persons, numbers, w, units))
         if index % chunk == 0:
             _flush_items(rows, w)
             if progress:
@@ -222,7 +225,8 @@ def _fate(rng, plan: ItemPlan, source: str, deadline: dt.date, now: dt.date) -> 
     return fate
 
 
-def _item(rng, index: int, plan: ItemPlan, now, days, unit_ids, names, persons, numbers, w) -> Row:
+def _item(rng, index: int, plan: ItemPlan, now, days, unit_ids, names, persons, numbers, w,
+          units=None) -> Row:
     """One item, registered and taken through the steps to its fate."""
     task, case = plan.task or (None, None)
     reg = plan.registered
@@ -241,7 +245,10 @@ def _item(rng, index: int, plan: ItemPlan, now, days, unit_ids, names, persons, 
         lead = rng.choice(unit_ids)
         person = persons[lead]
         deadline = plan.deadline or days.add(reg, rng.choice([5, 10, 10, 15, 20, 30, 45, 60]))
-    helpers = rng.sample([u for u in unit_ids if u != lead], rng.choice([0, 0, 1, 1, 2]))
+    others = [u for u in unit_ids if u != lead]
+    mean = None if units is None else max(0, units - 1)  # helping units on average
+    spread = [0, 0, 1, 1, 2] if mean is None else [max(0, mean - 1), mean, mean + 1]
+    helpers = rng.sample(others, min(len(others), rng.choice(spread)))
     w.operator = rng.choice(SECRETARIES)
     at = dt.datetime.combine(reg, dt.time(10, 0))
     public = values["source"] == "public_report"

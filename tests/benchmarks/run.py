@@ -197,11 +197,14 @@ def generator_key() -> str:
     return digest.hexdigest()[:12]
 
 
+UNITS: int | None = None  # ``--units``: handling units an item has on average (none: the demo's mix)
+
+
 def demo_db(cache: Path, items: int, cases: int, seed: int = 2026) -> tuple[Path, dict]:
     """The sample database for these parameters: made by ``duban-desktop demo`` in its own
     process (timed, peak memory) unless the cache has it."""
     key = generator_key()
-    stem = f"demo-{items}-{cases}-s{seed}"
+    stem = f"demo-{items}-{cases}-s{seed}" + (f"-u{UNITS}" if UNITS else "")
     path, meta_path = cache / f"{stem}-{key}.sqlite", cache / f"{stem}-{key}.json"
     if path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
@@ -219,7 +222,8 @@ def demo_db(cache: Path, items: int, cases: int, seed: int = 2026) -> tuple[Path
     with tempfile.TemporaryFile("w+") as output:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "duban_desktop", "demo", "--db", str(tmp), "--items",
-                                 str(items), "--cases", str(cases), "--seed", str(seed)], cwd=ROOT,
+                                 str(items), "--cases", str(cases), "--seed", str(seed),
+                                 *(["--units", str(UNITS)] if UNITS else [])], cwd=ROOT,
                                 env=child_env(cache / "data"), stdout=output, stderr=subprocess.STDOUT)
         code, rss = _wait(proc)
         seconds = time.perf_counter() - start
@@ -525,12 +529,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", type=int, default=1_000_000, help="items of the big database (0: skip)")
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the office ledger imported")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--units", type=int, default=None,
+                        help="handling units an item has on average in the sample (default: the demo's mix)")
     parser.add_argument("--quick", action="store_true",
                         help="10,000 items, 1,000 cases, 3 repeats, no big database (a quick check)")
     parser.add_argument("--only", help="comma-separated sections: " + ",".join(SECTIONS))
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "duban-benchmarks",
                         help="where the sample databases and results are kept")
     args = parser.parse_args(argv)
+    global UNITS
+    UNITS = args.units
     if args.quick:
         args.items, args.cases, args.repeat, args.big, args.rows = 10_000, 1_000, 3, 0, 2_000
     args.sections = args.only.split(",") if args.only else list(SECTIONS)

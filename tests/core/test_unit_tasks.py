@@ -299,3 +299,16 @@ def test_a_helping_unit_given_more_time_alone(db):
         sv.extend(made.id, unit="县财政局", new_deadline=D(2026, 6, 15), reason="再延", approved_by="李明",
                   now=TODAY)
     assert "应晚于现在的完成时限（2026年6月20日）" in str(err.value)
+
+
+def test_the_sample_data_can_have_more_units_an_item(tmp_path, data_dir):
+    from duban_desktop.domain import consistency, demo
+
+    open_database(tmp_path / "u.sqlite")
+    try:
+        demo.generate(items=200, cases=5, seed=4, now=TODAY, units_per_item=4)
+        per_item = UnitTask.select().count() / SupervisionItem.select().count()
+        assert 3.5 < per_item <= 4.2, per_item
+        assert consistency.problems() == []
+    finally:
+        close_database()
