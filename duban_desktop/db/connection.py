@@ -120,6 +120,13 @@ def _claim(path: Path, role: str | None, read_only: bool) -> bool:
     if role is not None and not read_only:
         raise lock.DatabaseInUseError(path, holder, _DOING.get(role, "修改它"))
     if lock.sqlite_lock_alive(path) is False:
+        # Another reader may be holding the lock for the instant of its own check (it
+        # releases it at once): only a lock still held a moment later has really lapsed.
+        for _ in range(10):
+            time.sleep(0.05)
+            if claim.try_acquire(announce=False):
+                claim.release()
+                return False
         raise lock.LockLostError(path, holder)
     return True
 
