@@ -17,7 +17,7 @@ UNITS_SHEET = "单位任务"
 _COLUMNS = (
     ("序号", 5, "int"), ("编号", 11.5, "center"), ("督办事项", 24, "text"), ("承办单位", 13, "center"),
     ("角色", 5, "center"), ("任务", 22, "text"), ("负责人", 7, "center"), ("完成时限", 13, "date"),
-    ("签收日期", 13, "date"), ("报送日期", 13, "date"), ("逾期天数(工作日)", 6.5, "int"), ("情况", 8, "center"),
+    ("签收日期", 13, "date"), ("报送日期", 13, "date"), ("逾期天数（工作日）", 6.5, "int"), ("情况", 8, "center"),
 )
 
 
@@ -57,7 +57,7 @@ def write_unit_tasks(wb, styles, f: ItemFilter, ticker, *, office: str, today: d
         ticker.tick()
     if not seq:
         note = CellSpec("text", "note")
-        sheet.stream.write(["(没有符合条件的单位任务)"] + [None] * (width - 1), [note] * width)
+        sheet.stream.write(["（没有符合条件的单位任务）"] + [None] * (width - 1), [note] * width)
         sheet.merge_row(4)
     sheet.ws.auto_filter.ref = f"A3:{sheet.letter(width)}{max(sheet.stream.row, 4)}"
     return seq
