@@ -203,6 +203,16 @@ class _Sheet:
         spec = CellSpec("center", "header", size=10, bold=True)
         self.stream.write(headers, [spec] * len(headers), min_height=30)
 
+    def write_heading(self, headers: list[str], freeze: str) -> None:
+        """The title, the subtitle across the sheet and the header row; panes frozen at
+        ``freeze``."""
+        self.ws.freeze_panes = freeze
+        self.write_title()
+        spec = CellSpec("text", "subtitle")
+        self.stream.write([self.subtitle] + [None] * (self.width - 1), [spec] * self.width, height=22)
+        self.merge_row(2)
+        self.write_header(headers)
+
 
 def _tone_specs(columns, tone: str) -> list[CellSpec]:
     return [CellSpec(c.kind, tone) for c in columns]
@@ -371,12 +381,7 @@ def _write_cases(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *, o
     subtitle = f"导出日期：{format_cn(today)}    范围：{'、'.join(scope) or '全部'}    共 {total} 件"
     sheet = _Sheet(wb, styles, CASES_SHEET, [c[1] for c in _CASE_COLUMNS],
                    title=f"{office}协调台账", subtitle=subtitle, office=office, today=today)
-    sheet.ws.freeze_panes = "D4"
-    sheet.write_title()
-    info = CellSpec("text", "subtitle")
-    sheet.stream.write([subtitle] + [None] * (sheet.width - 1), [info] * sheet.width, height=22)
-    sheet.merge_row(2)
-    sheet.write_header([c[0] for c in _CASE_COLUMNS])
+    sheet.write_heading([c[0] for c in _CASE_COLUMNS], "D4")
 
     parties: dict[int, list[str]] = defaultdict(list)
     ids = case.select(case.id).where(cond)
@@ -535,12 +540,8 @@ def _write_overdue(wb, styles, f: ItemFilter, tones: _Tones, ticker: _Ticker, *,
                 f"    范围：{describe_filter(scope, scope_only=True)}    逾期天数按工作日计")
     sheet = _Sheet(wb, styles, OVERDUE_SHEET, [c[1] for c in _OVERDUE_COLUMNS],
                    title=f"{office}逾期未办结事项清单", subtitle=subtitle, office=office, today=today)
-    sheet.ws.freeze_panes = "A4"
-    sheet.write_title()
+    sheet.write_heading([c[0] for c in _OVERDUE_COLUMNS], "A4")
     width = sheet.width
-    sheet.stream.write([subtitle] + [None] * (width - 1), [CellSpec("text", "subtitle")] * width, height=22)
-    sheet.merge_row(2)
-    sheet.write_header([c[0] for c in _OVERDUE_COLUMNS])
     specs = [CellSpec(c[2]) for c in _OVERDUE_COLUMNS]
     specs[7] = CellSpec("int", "overdue", bold=True)
     group = CellSpec("text", "group", bold=True)

@@ -34,12 +34,8 @@ def write_unit_tasks(wb, styles, f: ItemFilter, ticker, *, office: str, today: d
                 "每个承办单位一行，按该单位自己的完成时限判断是否逾期；逾期天数按工作日计")
     sheet = _Sheet(wb, styles, UNITS_SHEET, [c[1] for c in _COLUMNS], title=f"{office}督办事项单位任务",
                    subtitle=subtitle, office=office, today=today)
-    sheet.ws.freeze_panes = "E4"
-    sheet.write_title()
+    sheet.write_heading([c[0] for c in _COLUMNS], "E4")
     width = sheet.width
-    sheet.stream.write([subtitle] + [None] * (width - 1), [CellSpec("text", "subtitle")] * width, height=22)
-    sheet.merge_row(2)
-    sheet.write_header([c[0] for c in _COLUMNS])
     by_tone = {tone: [CellSpec(kind, tone) for _h, _w, kind in _COLUMNS] for tone in ("", *FILLS)}
     labels = states.TASK_STATES
     seq = 0
