@@ -37,9 +37,9 @@ DEFINITIONS = (
 
 GROUPINGS = {"unit": "承办单位", "source": "立项依据", "month": "立项月份"}
 # a unit's tasks counted apart by its role: 主办, and 协办 with 配合
-ROLE_GROUPS = {"lead": "主办", "assist": "协办、配合"}
+ROLE_GROUPS = {"lead": "主办", "assist": "协办"}  # (协办 with 配合: the labels stay short)
 UNIT_DEFINITIONS = (
-    "各单位按其在事项中的角色分列：主办；协办、配合。交办：该单位承担任务的事项；办结：事项已办结；"
+    "各单位按其在事项中的角色分列：主办；协办（含配合）。交办：该单位承担任务的事项；办结：事项已办结；"
     "按期办结：事项办结且该单位在其完成时限内报送；逾期：事项未办结，且该单位未在其完成时限内报送"
     "（含逾期后才报送的）。")
 

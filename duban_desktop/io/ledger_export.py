@@ -429,7 +429,7 @@ def _write_statistics(wb, styles, f: ItemFilter, ticker: _Ticker, *, office: str
                       today: dt.date) -> None:
     scope = scope_of(f)
     where = condition(scope, today)
-    widths = [22, 9, 9, 10, 9, 9, 11, 12]
+    widths = [27, 9, 9, 10, 9, 9, 11, 12]
     subtitle = (f"统计日期：{format_cn(today)}    范围：{describe_filter(scope, scope_only=True)}"
                 "(按登记日期;不含待批准、不予立项和已撤销的事项)")
     sheet = _Sheet(wb, styles, STATS_SHEET, widths, title=f"{office}督办工作统计",

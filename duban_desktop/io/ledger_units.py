@@ -15,8 +15,8 @@ from .ledger_export import _ORDER, FILLS, CellSpec, _day, _rows, _Sheet, describ
 
 UNITS_SHEET = "单位任务"
 _COLUMNS = (
-    ("序号", 5, "int"), ("编号", 11.5, "center"), ("督办事项", 24, "text"), ("承办单位", 13, "center"),
-    ("角色", 5, "center"), ("任务", 22, "text"), ("负责人", 7, "center"), ("完成时限", 13, "date"),
+    ("序号", 5, "int"), ("编号", 15, "center"), ("督办事项", 24, "text"), ("承办单位", 15, "center"),
+    ("角色", 5, "center"), ("任务", 16, "text"), ("负责人", 7, "center"), ("完成时限", 13, "date"),
     ("签收日期", 13, "date"), ("报送日期", 13, "date"), ("逾期天数（工作日）", 6.5, "int"), ("情况", 8, "center"),
 )
 

@@ -242,7 +242,7 @@ def test_each_units_tasks_counted_by_role_and_own_deadline(db):
     sv.report_result(helped.id, unit="县财政局", content="资金已拨付。", reported_on=D(2026, 6, 9), now=TODAY)
     rows, total = statistics.unit_role_statistics(today=TODAY)
     got = {r.label: (r.assigned, r.closed, r.closed_on_time, r.open, r.overdue) for r in rows}
-    assert got == {"县财政局（主办）": (1, 1, 1, 0, 0), "县财政局（协办、配合）": (1, 0, 0, 1, 1),
+    assert got == {"县财政局（主办）": (1, 1, 1, 0, 0), "县财政局（协办）": (1, 0, 0, 1, 1),
                    "县住房和城乡建设局（主办）": (1, 0, 0, 1, 0)}
     assert (total.assigned, total.overdue) == (3, 1)
     # the item-level table counts the lead units alone, and the lateness of the helping unit

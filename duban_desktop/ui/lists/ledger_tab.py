@@ -174,7 +174,7 @@ class LedgerTab(ListTab):
         item = self.current_record()
         if item is None or self.read_only:
             return
-        shown = getattr(self, "shown", None)
+        shown = self.shown
         if shown is not None and shown.id == item.id:
             # the units' tasks as the detail pane shows them (read with it, at most a moment
             # ago) for the dialog's choices; the step checks them afresh under its lock

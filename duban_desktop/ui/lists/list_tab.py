@@ -105,6 +105,7 @@ class ListTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         model.loaded.connect(self._after_load)
 
+        self.shown = None  # what the detail pane shows (load_detail's), for the step dialogs
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
         self.step_bar = QHBoxLayout()
