@@ -22,7 +22,8 @@ ALL_PASS = {look: (True, "") for look in FOUR_LOOKS}  # the four looks passed, n
 
 class TaskSpec(NamedTuple):
     """A helping unit's task as registered: the unit (a Unit or its id), its role, its
-    part, its deadline (None: the item's), the person answering for it and a phone."""
+    part, its deadline (None: the item's), the person answering for it and a phone; and
+    ``parent``, the unit (a Unit) whose task it is a part of (分解: one level), if any."""
 
     unit: object
     role: str = "assist"
@@ -30,6 +31,7 @@ class TaskSpec(NamedTuple):
     deadline: dt.date | None = None
     responsible_person: str = ""
     phone: str = ""
+    parent: object = None
 
 
 def created(item, w, helpers=(), signed_on: dt.date | None = None) -> list:
@@ -39,11 +41,14 @@ def created(item, w, helpers=(), signed_on: dt.date | None = None) -> list:
     under way); and its history."""
     tasks = [w.add(UnitTask, item=item, unit=item.lead_unit, role="lead", deadline=item.deadline,
                    responsible_person=item.responsible_person, signed_on=signed_on, position=0)]
-    for position, helper in enumerate(helpers, start=1):
-        spec = helper if isinstance(helper, TaskSpec) else TaskSpec(helper)
+    specs = [(n, h if isinstance(h, TaskSpec) else TaskSpec(h)) for n, h in enumerate(helpers, start=1)]
+    # (a part of another unit's task after that task: it points at it)
+    for position, spec in sorted(specs, key=lambda s: s[1].parent is not None):
+        parent = (next(t for t in tasks if _unit_id(t) == _id(spec.parent))
+                  if spec.parent is not None else None)
         tasks.append(w.add(UnitTask, item=item, unit=spec.unit, role=spec.role, part=spec.part,
                            deadline=spec.deadline or item.deadline, responsible_person=spec.responsible_person,
-                           phone=spec.phone, signed_on=signed_on, position=position))
+                           phone=spec.phone, signed_on=signed_on, position=position, parent=parent))
     w.log("item", item, "create", field="number", new=item.number or "", note=item.title,
           day=item.registered_on)
     summarize(item, w)

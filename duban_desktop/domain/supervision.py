@@ -303,7 +303,7 @@ def reject_item(item_id: int, *, reason) -> SupervisionItem:
 
 EDITABLE = ("title", "content", "basis", "leader_instruction", "instructing_leader",
             "responsible_person", "result_summary", "proposed_action", "instruction_date",
-            "issued_on", "lead_unit", "assisting", "deadline", "source")
+            "issued_on", "lead_unit", "assisting", "units", "deadline", "source")
 
 
 def update_item(item_id: int, *, expected_version: int | None = None, seen_history: int | None = None,
@@ -337,8 +337,8 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
                 changes["lead_unit"] = (item.lead_unit.name, new.name)
                 new_lead = item.lead_unit = new
                 continue
-            elif field == "assisting":
-                new_helpers = value
+            elif field in ("assisting", "units"):
+                new_helpers = (field, value)
                 continue
             elif field == "deadline":
                 new = _date("deadline", value)
@@ -356,12 +356,11 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
                 changes[field] = (old, new)
                 setattr(item, field, new)
         if new_lead is not None or new_helpers is not None:
-            old = assisting_units(item)
-            helpers = (unit_tasks.helpers_from(new_helpers, item.lead_unit) if new_helpers is not None
-                       else [u for u in old if u.id != item.lead_unit_id])
-            if [u.name for u in old] != [u.name for u in helpers]:
-                changes["assisting"] = ("、".join(u.name for u in old), "、".join(u.name for u in helpers))
-            unit_tasks.set_units(item, item.lead_unit, helpers)
+            before = unit_tasks.roster(item)
+            unit_tasks.set_units(item, item.lead_unit, _helpers(item, new_helpers),
+                                 "units" if new_helpers and new_helpers[0] == "units" else "assisting_units")
+            if unit_tasks.roster(item) != before:
+                changes["assisting"] = (before, unit_tasks.roster(item))
         if "deadline" in changes or new_lead is not None or new_helpers is not None:
             w = LiveWrites()
             if "deadline" in changes:
@@ -378,6 +377,20 @@ def update_item(item_id: int, *, expected_version: int | None = None, seen_histo
             save_changes(item)
             history.record_changes("item", item.id, changes)
     return item
+
+
+def _helpers(item, given: tuple | None) -> list:
+    """The helping units an edit gives (``("units", rows)`` or ``("assisting", names)``);
+    none given: those the item has (the lead changed), without the new lead."""
+    if given is None:
+        return [unit_tasks.spec_of(item, t) for t in unit_tasks.tasks(item)
+                if t.role != "lead" and t.unit_id != item.lead_unit_id]
+    field, value = given
+    if field == "units":
+        return unit_tasks.specs_from(value, item.lead_unit, item.registered_on, item.deadline)
+    kept = {t.unit_id: t for t in unit_tasks.tasks(item) if t.role != "lead"}
+    return [unit_tasks.spec_of(item, kept[u.id]) if u.id in kept else u
+            for u in unit_tasks.helpers_from(value, item.lead_unit)]
 
 
 # ------------------------------------------------------------------ 检查催办

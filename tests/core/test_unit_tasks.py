@@ -312,3 +312,61 @@ def test_the_sample_data_can_have_more_units_an_item(tmp_path, data_dir):
         assert consistency.problems() == []
     finally:
         close_database()
+
+
+def test_a_unit_splits_its_task_once_more(db):
+    made = item(units=[{"unit": "县财政局", "deadline": D(2026, 6, 20)},
+                       {"unit": "城关镇", "role": "cooperate", "part": "摸清城关片区底数。", "parent": "县财政局"},
+                       {"unit": "县水利局", "parent": "县住房和城乡建设局", "deadline": D(2026, 6, 25)}],
+                registered_on=D(2026, 6, 1), now=D(2026, 6, 1))
+    rows = {t.unit.name: t for t in unit_tasks.tasks(made)}
+    assert rows["城关镇"].parent_id == rows["县财政局"].id and rows["城关镇"].deadline == D(2026, 6, 20)
+    assert rows["县水利局"].parent_id == rows["县住房和城乡建设局"].id
+    assert [t.unit.name for t in unit_tasks.tasks(made)] == ["县住房和城乡建设局", "县财政局", "城关镇", "县水利局"]
+    assert SupervisionItem.get_by_id(made.id).unit_count == 4
+    assert unit_tasks.describe(rows["城关镇"])["parent"] == "县财政局"
+    cases = (([{"unit": "县财政局", "deadline": D(2026, 6, 20)},
+               {"unit": "城关镇", "parent": "县财政局", "deadline": D(2026, 6, 22)}],
+              "第 2 个协办（配合）单位“城关镇”的完成时限晚于所属的“县财政局”的完成时限（2026年6月20日）"),
+             ([{"unit": "城关镇", "parent": "县交通运输局"}], "所属的“县交通运输局”不是该事项的承办单位"),
+             ([{"unit": "县财政局", "parent": "县水利局"}, {"unit": "县水利局", "parent": "县住房和城乡建设局"},
+               ], "只能再分解一级"))
+    count = UnitTask.select().count()
+    for rows_, words in cases:
+        with pytest.raises(ValidationError) as err:
+            item(units=rows_, registered_on=D(2026, 6, 1), now=D(2026, 6, 1))
+        assert words in str(err.value) and err.value.field == "units", str(err.value)
+    assert UnitTask.select().count() == count
+
+
+def test_correcting_the_units_as_rows(db):
+    made = item(units=[{"unit": "县财政局", "part": "落实资金。"}, {"unit": "县水利局"}],
+                registered_on=D(2026, 6, 1), now=D(2026, 6, 1))
+    sv.urge(made.id, method="phone", units=["县水利局"], urged_on=D(2026, 6, 3), now=TODAY)
+    rows = unit_tasks.rows_of(SupervisionItem.get_by_id(made.id))
+    assert rows[0] == {"unit": "县财政局", "role": "assist", "part": "落实资金。", "deadline": None,
+                       "responsible_person": "", "phone": "", "parent": ""}
+    rows[0].update(role="cooperate", part="落实改造资金。", deadline=D(2026, 6, 19), responsible_person="吴晓燕")
+    rows.append({"unit": "城关镇", "parent": "县财政局"})
+    sv.update_item(made.id, units=rows)
+    got = {t.unit.name: t for t in unit_tasks.tasks(SupervisionItem.get_by_id(made.id))}
+    assert (got["县财政局"].role, got["县财政局"].part, got["县财政局"].deadline,
+            got["县财政局"].responsible_person) == ("cooperate", "落实改造资金。", D(2026, 6, 19), "吴晓燕")
+    assert got["城关镇"].parent_id == got["县财政局"].id and got["城关镇"].deadline == D(2026, 6, 19)
+    changed = [h for h in history_of("item", made.id) if h.field == "assisting"][-1]
+    assert changed.new_value == "县财政局（配合，2026年6月19日前）、县水利局、城关镇（属县财政局，2026年6月19日前）"
+    before = _tasks(made.id)
+    # the urged unit: its deadline moves by 延期 only, and it cannot be taken off
+    moved = [dict(r, deadline=D(2026, 6, 12)) if r["unit"] == "县水利局" else r
+             for r in unit_tasks.rows_of(SupervisionItem.get_by_id(made.id))]
+    for rows_, words in ((moved, "“县水利局”已经催办或延期，它的完成时限只能通过“延期”改变"),
+                         ([r for r in unit_tasks.rows_of(SupervisionItem.get_by_id(made.id))
+                           if r["unit"] != "县水利局"], "“县水利局”已报送办理结果、被催办或延期过")):
+        with pytest.raises(ValidationError) as err:
+            sv.update_item(made.id, units=rows_)
+        assert words in str(err.value) and err.value.field == "units", str(err.value)
+        assert _tasks(made.id) == before
+    # taking off a unit with a part under it takes the part too
+    sv.update_item(made.id, units=[r for r in unit_tasks.rows_of(SupervisionItem.get_by_id(made.id))
+                                   if r["unit"] not in ("县财政局", "城关镇")])
+    assert [t[0] for t in _tasks(made.id)] == ["县住房和城乡建设局", "县水利局"]
