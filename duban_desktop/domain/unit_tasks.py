@@ -9,6 +9,7 @@ and changes the set of units when an item is corrected.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from ..db.models import ResultReport, Unit, UnitTask, Urge
@@ -20,6 +21,7 @@ from .units import resolve_unit
 from .vocab import UNIT_ROLES, UNIT_TASK_STATES
 
 HELPING_ROLES = ("assist", "cooperate")
+_WORKDAYS = re.compile(r"(\d+)\s*个?工作日(?:内)?")
 LONG = 20000
 
 
@@ -82,8 +84,14 @@ def specs_from(rows: Iterable[dict], lead: Unit, registered_on: dt.date, deadlin
             raise ValidationError(field, f"{where}“{unit.name}”的角色应为“协办”或“配合”。")
         seen[unit.id] = UNIT_ROLES[role] + "单位"
         own = None
-        if row.get("deadline") or row.get("deadline_workdays"):
-            own = resolve_deadline(row.get("deadline"), row.get("deadline_workdays"), registered_on)
+        given, workdays = row.get("deadline"), row.get("deadline_workdays")
+        if isinstance(given, str) and (m := _WORKDAYS.fullmatch(given.strip())):
+            given, workdays = None, m[1]  # (“5个工作日”, as a dialog's row says it)
+        if given or workdays:
+            try:
+                own = resolve_deadline(given, workdays, registered_on)
+            except ValidationError as exc:
+                raise ValidationError(field, f"{where}“{unit.name}”：{exc.message}") from None
             if own < registered_on:
                 raise ValidationError(field, f"{where}“{unit.name}”的完成时限早于登记日期，请改正。")
         part = clean(row.get("part", ""), field=field, label=f"{where}的任务", max_len=LONG)

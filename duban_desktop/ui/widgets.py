@@ -316,37 +316,45 @@ class UnitsPicker(QWidget):
         self.line.setText("、".join(value))
 
     def _choose(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("选择单位")
-        search = QLineEdit()
-        search.setPlaceholderText("筛选")
-        listing = QListWidget()
-        listing.setSelectionMode(QAbstractItemView.NoSelection)
-        chosen = set(self.value())
-        for unit in units.list_units(active_only=True):
-            entry = QListWidgetItem(unit.name)
-            entry.setFlags(entry.flags() | Qt.ItemIsUserCheckable)
-            entry.setCheckState(Qt.Checked if unit.name in chosen else Qt.Unchecked)
-            listing.addItem(entry)
+        picked = pick_units(self, self.value())
+        if picked is not None:
+            self.set_value(picked)
 
-        def filter_(text):
-            for row in range(listing.count()):
-                listing.item(row).setHidden(text not in listing.item(row).text())
 
-        search.textChanged.connect(filter_)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(search)
-        layout.addWidget(listing)
-        layout.addWidget(buttons)
-        dialog.resize(360, 480)
-        if dialog.exec() == QDialog.Accepted:
-            picked = [listing.item(r).text() for r in range(listing.count())
-                      if listing.item(r).checkState() == Qt.Checked]
-            others = [n for n in self.value() if n not in {listing.item(r).text() for r in range(listing.count())}]
-            self.set_value(picked + others)
+def pick_units(parent, chosen: list[str]) -> list[str] | None:
+    """The units of the list ticked in a small dialog (those ``chosen`` ticked at first;
+    a name in ``chosen`` not in the list is kept, after them); None if cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("选择单位")
+    search = QLineEdit()
+    search.setPlaceholderText("筛选")
+    listing = QListWidget()
+    listing.setSelectionMode(QAbstractItemView.NoSelection)
+    for unit in units.list_units(active_only=True):
+        entry = QListWidgetItem(unit.name)
+        entry.setFlags(entry.flags() | Qt.ItemIsUserCheckable)
+        entry.setCheckState(Qt.Checked if unit.name in chosen else Qt.Unchecked)
+        listing.addItem(entry)
+
+    def filter_(text):
+        for row in range(listing.count()):
+            listing.item(row).setHidden(text not in listing.item(row).text())
+
+    search.textChanged.connect(filter_)
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(search)
+    layout.addWidget(listing)
+    layout.addWidget(buttons)
+    dialog.resize(360, 480)
+    if dialog.exec() != QDialog.Accepted:
+        return None
+    listed = [listing.item(r).text() for r in range(listing.count())]
+    picked = [n for r, n in enumerate(listed) if listing.item(r).checkState() == Qt.Checked]
+    return [n for n in chosen if n in picked] + [n for n in picked if n not in chosen] + [
+        n for n in chosen if n not in set(listed)]
 
 
 class LooksEditor(QWidget):

@@ -20,7 +20,7 @@ def fill_new_item(qtbot, title="落实县长关于背街小巷改造的批示", 
         type_into(qtbot, f["leader_instruction"], "请住建局抓紧研究,两周内报送方案。")
         type_into(qtbot, f["instructing_leader"], "王建国县长")
         type_into(qtbot, f["lead_unit"], "县住房和城乡建设局")
-        type_into(qtbot, f["assisting"], "县财政局")
+        type_into(qtbot, f["units"].unit_box(0).lineEdit(), "县财政局")
         type_into(qtbot, f["responsible_person"], "蒋建华")
         f["deadline"].by_days.setChecked(True)
         f["deadline"].days.setValue(workdays)

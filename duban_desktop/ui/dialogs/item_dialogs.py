@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ...domain import numbering, settings, supervision
+from ...domain import numbering, settings, supervision, unit_tasks
 from ...domain.dates import format_cn
 from ...domain.vocab import FEEDBACK_KINDS, FOUR_LOOKS, ITEM_SOURCES, URGE_METHODS, VERDICTS
 from ..settings_store import ui_settings
+from ..unit_rows import UnitTasksEditor
 from ..widgets import (
     CheckBox,
     ChecksPicker,
@@ -20,7 +21,6 @@ from ..widgets import (
     LooksEditor,
     TextEdit,
     UnitPicker,
-    UnitsPicker,
 )
 from .form_dialog import FormDialog
 
@@ -36,10 +36,13 @@ def _item_fields(dialog: FormDialog, item=None) -> None:
     dialog.add("instructing_leader", "批示领导", LineEdit(get("instructing_leader"), "如:王建国县长"))
     dialog.add("instruction_date", "批示日期", DateEdit(get("instruction_date", None), optional=True))
     dialog.add("content", "项目内容", TextEdit(get("content"), 60), hint="具体任务、要求和时间节点")
-    dialog.add("lead_unit", "主办单位", UnitPicker(item.lead_unit.name if item else ""), required=True)
-    dialog.add("assisting", "协办单位",
-               UnitsPicker([u.name for u in supervision.assisting_units(item)] if item else []),
-               aliases=("assisting_units",))
+    lead = dialog.add("lead_unit", "主办单位", UnitPicker(item.lead_unit.name if item else ""), required=True)
+    rows = dialog.add("units", "协办、配合单位",
+                      UnitTasksEditor(unit_tasks.rows_of(item) if item else [], lead.value()),
+                      aliases=("assisting_units", "assisting"))
+    lead.combo.editTextChanged.connect(rows.set_lead)
+    screen = dialog.screen().availableGeometry() if dialog.screen() else None
+    dialog.resize(min(920, int(screen.width() * 0.95)) if screen else 920, dialog.height())  # (the rows' columns)
     dialog.add("responsible_person", "具体负责人", LineEdit(get("responsible_person")), required=True)
 
 
@@ -51,7 +54,7 @@ def confirm_new_units(dialog, values: dict) -> None:
     from ...domain import units as unit_list
     from ...domain.errors import ValidationError
 
-    typed = [("lead_unit", values.get("lead_unit") or "")] + [("assisting", n) for n in values.get("assisting") or ()]
+    typed = [("lead_unit", values.get("lead_unit") or "")] + [("units", r["unit"]) for r in values.get("units") or ()]
     unknown = [(f, n.strip()) for f, n in typed if n.strip() and unit_list.find_unit(n.strip()) is None]
     if not unknown:
         return
@@ -112,7 +115,7 @@ def edit_item_dialog(parent, item):
         changed = {key: value for key, value in values.items() if value != opened.get(key)}
         if not changed:
             return supervision.get_item(item.id)  # nothing to save
-        confirm_new_units(dialog, {k: changed[k] for k in ("lead_unit", "assisting") if k in changed})
+        confirm_new_units(dialog, {k: changed[k] for k in ("lead_unit", "units") if k in changed})
         return supervision.update_item(item.id, expected_version=item.version,
                                        seen_history=item.seen_history, **changed)
 
