@@ -458,10 +458,11 @@ def instruction_report():
     para(doc, "{{批示领导}}:", "主送")
     para(doc, "您于{{批示月日}}在{{批示载体}}上所指示的意见,已由{{承办单位}}办理,"
          "现将落实情况送上,请阅示。", "正文")
-    t = table(doc, [36, 120], 3, style_name="表格文字")
-    for i, (name, field, mm) in enumerate((("领导指示", "{{领导批示}}", 30),
-                                           ("查办结果摘要", "{{查办结果摘要}}", 42),
-                                           ("拟办意见", "{{拟办意见}}", 26))):
+    t = table(doc, [36, 120], 4, style_name="表格文字")
+    for i, (name, field, mm) in enumerate((("领导指示", "{{领导批示}}", 22),
+                                           ("各单位办理情况", "{{各单位办理情况}}", 26),
+                                           ("查办结果摘要", "{{查办结果摘要}}", 28),
+                                           ("拟办意见", "{{拟办意见}}", 18))):
         label(t.rows[i].cells[0], name)
         cell_text(t.rows[i].cells[1], field, "表格文字")
         row_height(t.rows[i], mm)

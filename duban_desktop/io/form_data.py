@@ -181,8 +181,8 @@ def _handling_summary(item: SupervisionItem, related: Related) -> str:
     lines = []
     for unit, role, content, reported_on in supervision.unit_results(item, related.reports, related.helping):
         if content:
-            when = f"({format_cn(reported_on)}报送)" if reported_on else ""
-            lines.append(f"{role}单位{unit.name}{when}:{_sentence(content)}")
+            when = f"（{format_cn(reported_on)}报送）" if reported_on else ""
+            lines.append(f"{role}单位{unit.name}{when}：{_sentence(content)}")
     for rev in related.reviews:
         text = f"{format_cn(rev.reviewed_on)}情况审理:{label(VERDICTS, rev.verdict)}。"
         if rev.comment:
@@ -193,6 +193,34 @@ def _handling_summary(item: SupervisionItem, related: Related) -> str:
                      f"报送{fb.recipient},已办结。")
     if item.state == "voided":
         lines.append(f"{format_cn(item.voided_on)}撤销:{_sentence(item.void_reason)}")
+    return "\n".join(lines)
+
+
+def _units_and_people(item: SupervisionItem, related: Related) -> str:
+    """承办单位（人） on the register: the lead unit and its person; with helping units,
+    one line a unit, each with its role, person, deadline and part."""
+    lead = item.lead_unit.name + (f"（{item.responsible_person}）" if item.responsible_person else "")
+    if not related.helping:
+        return lead
+    by_id = {t.id: t for t in related.tasks}
+    lines = [f"主办：{lead}"]
+    for task in related.helping:
+        notes = [task.responsible_person] if task.responsible_person else []
+        if task.parent_id in by_id:
+            notes.append(f"{by_id[task.parent_id].unit.name}分解")
+        line = f"{UNIT_ROLES[task.role]}：{task.unit.name}" + (f"（{'，'.join(notes)}）" if notes else "")
+        line += f"，{format_cn(task.deadline)}前完成"
+        lines.append(line + (f"：{_sentence(task.part)}" if task.part else "。"))
+    return "\n".join(lines)
+
+
+def _unit_results(item: SupervisionItem, related: Related) -> str:
+    """各单位办理情况 on the 批示件办理情况: what each handling unit reported (its latest
+    result), one line a unit; a unit yet to report says so."""
+    lines = []
+    for unit, role, content, _day in supervision.unit_results(item, related.reports, related.helping):
+        head = f"{unit.name}（{role}）"
+        lines.append(f"{head}：{_sentence(content)}" if content else f"{head}：尚未报送办理结果。")
     return "\n".join(lines)
 
 
@@ -277,9 +305,6 @@ def _item_context(item: SupervisionItem, today: dt.date, related: Related | None
     rules = rules or states.rules(today, values=values)
     lead = item.lead_unit
     helpers = [u.name for u in related.assisting]
-    who = f"{lead.name}({item.responsible_person})" if item.responsible_person else lead.name
-    if helpers:
-        who += ";协办:" + "、".join(helpers)
     handling = lead.name + ("会同" + "、".join(helpers) if helpers else "")
     last = related.urges[-1] if related.urges else None
     reply_days = (last.reply_days if last and last.reply_days else values["default_reply_days"])
@@ -307,7 +332,8 @@ def _item_context(item: SupervisionItem, today: dt.date, related: Related | None
         "主办单位": lead.name,
         "协办单位": "、".join(helpers),
         "具体负责人": item.responsible_person,
-        "承办单位及负责人": who,
+        "承办单位及负责人": _units_and_people(item, related),
+        "各单位办理情况": _unit_results(item, related),
         "发出时间": cn_date(item.issued_on),
         "完成时限": cn_date(item.deadline),
         "原定时限": cn_date(item.original_deadline),

@@ -46,7 +46,7 @@ def test_register_prints_every_field(office, tmp_path):
     dest = forms.export_form("register", item.id, tmp_path / "r.docx", today=TODAY)
     text = all_text(dest)
     for expected in ("督促检查登记单", "2026年6月1日", item.number, item.title,
-                     "对城区32条背街小巷", "县住房和城乡建设局(蒋建华);协办:县财政局",
+                     "对城区32条背街小巷", "主办：县住房和城乡建设局（蒋建华）", "协办：县财政局，2026年7月15日前完成。",
                      "发出时间", "完成时限", "2026年7月15日", "请住建局抓紧研究,两周内报送方案。",
                      "王建国县长", "催办记录", "2026年6月5日,电话催办:请加快方案编制。",
                      "2026年6月12日,通知单:请于本周内报送改造方案。", "延期:涉及管网迁改,需延期。",

@@ -109,7 +109,7 @@ def test_a_template_resaved_by_libreoffice_still_fills(db, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     text = all_text(forms.export_form("register", item.id, out / "r.docx", today=TODAY))
-    for expected in (item.number, item.title, "县住房和城乡建设局(蒋建华);协办:县财政局",
+    for expected in (item.number, item.title, "主办：县住房和城乡建设局（蒋建华）",
                      "2026年6月12日,通知单:请于本周内报送改造方案。", OFFICE):
         assert expected in text
     text = all_text(forms.export_form("notice", item.id, out / "n.docx", today=TODAY))

@@ -370,3 +370,22 @@ def test_correcting_the_units_as_rows(db):
     sv.update_item(made.id, units=[r for r in unit_tasks.rows_of(SupervisionItem.get_by_id(made.id))
                                    if r["unit"] not in ("县财政局", "城关镇")])
     assert [t[0] for t in _tasks(made.id)] == ["县住房和城乡建设局", "县水利局"]
+
+
+def test_the_register_lists_every_unit_and_the_instruction_report_what_each_did(db, tmp_path):
+    from duban_desktop.io import forms
+
+    from .forms_helpers import all_text
+
+    made = item(units=[{"unit": "县财政局", "part": "落实改造资金", "deadline": D(2026, 6, 10),
+                        "responsible_person": "吴晓燕"},
+                       {"unit": "城关镇", "role": "cooperate", "parent": "县财政局"}])
+    sv.report_result(made.id, unit="县财政局", content="资金已落实", reported_on=D(2026, 6, 3), now=TODAY)
+    text = all_text(forms.export_form("register", made.id, tmp_path / "r.docx", today=TODAY))
+    for line in ("主办：县住房和城乡建设局（蒋建华）", "协办：县财政局（吴晓燕），2026年6月10日前完成：落实改造资金。",
+                 "配合：城关镇（县财政局分解），2026年6月10日前完成。", "协办单位县财政局（2026年6月3日报送）"):
+        assert line in text, line
+    text = all_text(forms.export_form("instruction_report", made.id, tmp_path / "i.docx", today=TODAY))
+    for line in ("各单位办理情况", "县住房和城乡建设局（主办）：尚未报送办理结果。", "县财政局（协办）：资金已落实。",
+                 "城关镇（配合）：尚未报送办理结果。"):
+        assert line in text, line
