@@ -26,7 +26,8 @@ from .ledger_text import (
     leader_from_instruction,
     looks_done,
     parse_ledger_date,
-    split_units,
+    split_unit_roles,
+    unit_roles,
 )
 from .supervision import TEXT_FIELDS
 from .text import strip_illegal
@@ -70,8 +71,8 @@ class RowReader:
 
     def text(self, name: str) -> str:
         text = _as_text(self.raw.get(name))
-        if name in _SINGLE or name in ("lead_unit", "assisting"):
-            text = " ".join(text.split()) if name not in ("lead_unit", "assisting") else text
+        if name in _SINGLE:
+            text = " ".join(text.split())
         limit = TEXT_FIELDS[name][1] if name in TEXT_FIELDS else _LIMITS.get(name)
         if limit and len(text) > limit and name != "title":
             self.problem(name, f"最多 {limit} 个字,现在有 {len(text)} 个字,请删减。")
@@ -95,6 +96,22 @@ class RowReader:
         if first and second and second < first:
             self.problem(later, f"{FIELDS[later]}({format_cn(second)})不能早于"
                          f"{FIELDS[earlier]}({format_cn(first)})。")
+
+    def units(self) -> tuple[str, list[tuple[str, str]]]:
+        """The row's lead unit and its helping units with their roles: from the unit
+        column (marked, or the first leads), the 协办单位 and the 配合单位 columns."""
+        lead, extra = split_unit_roles(self.text("lead_unit"))
+        if extra:
+            self.notes["several_units"] += 1
+        helpers: list[tuple[str, str]] = []
+        for name, role in (extra + unit_roles(self.text("assisting"), "assist")
+                           + unit_roles(self.text("cooperating"), "cooperate")):
+            if name != lead and all(name != n for n, _ in helpers):
+                helpers.append((name, role if role in ("assist", "cooperate") else "assist"))
+        for name in [lead, *(n for n, _ in helpers)]:
+            if len(name) > 100:
+                self.problem("lead_unit", f"单位名称“{name[:20]}……”超过 100 个字。")
+        return lead, helpers
 
     def interpret(self) -> dict:
         v = self.values
@@ -123,22 +140,11 @@ class RowReader:
         if len(v["content"]) > TEXT_FIELDS["content"][1]:
             self.problem("content", f"项目内容最多 {TEXT_FIELDS['content'][1]} 个字,请删减。")
 
-        lead_text = self.text("lead_unit")
-        lead, extra = split_units(lead_text)
-        if extra:
-            self.notes["several_units"] += 1
-        first, rest = split_units(self.text("assisting"))
-        assisting = [first, *rest] if first else []
-        helpers = []
-        for name in extra + assisting:
-            if name != lead and name not in helpers:
-                helpers.append(name)
-        for name in [lead, *helpers]:
-            if len(name) > 100:
-                self.problem("lead_unit", f"单位名称“{name[:20]}……”超过 100 个字。")
+        lead, helpers = self.units()
         if not lead:
             self.problem("lead_unit", "缺少承办(主办)单位,这一行无法导入。")
-        v["lead_unit"], v["assisting"] = lead, helpers
+        v["lead_unit"], v["helpers"] = lead, [{"unit": name, "role": role} for name, role in helpers]
+        v["assisting"] = [name for name, _ in helpers]
 
         person = self.text("responsible_person")
         if not person:

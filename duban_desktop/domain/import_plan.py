@@ -1,6 +1,7 @@
 """Planning an import: what would happen to each row, before anything is written.
 
-Every row is read (``import_interpret.RowReader``); then the rows are judged together
+Every row is read (``import_interpret.RowReader``; the rows of one item's other units
+with it, ``import_groups``); then the rows are judged together
 and against the database: numbers unique in the file and not used by another item, the
 same item imported before (by number, or by title, lead unit and deadline) skipped,
 numbers far beyond their year's numbers to be confirmed, the units to be created, and
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 from ..db.models import SupervisionItem, Unit
 from . import numbering
+from .import_groups import group_rows, merge_unit_rows
 from .import_interpret import RowReader
 from .import_types import (
     CONFIRM,
@@ -60,11 +62,14 @@ def plan_rows(rows: Iterable[SourceRow], labels: dict[str, str], *,
     planned: list[PlannedRow] = []
     parse = number_parser()
     strict = number_parser(strict=True)
-    for source in rows:
-        row = RowReader(source, labels, today, notes, strict)
+    for group in group_rows(list(rows)):  # (one item's rows: its first, then its other units')
+        row = RowReader(group[0], labels, today, notes, strict)
         values = row.interpret()
-        errors = [p for p in row.problems if p.level == ERROR]
-        planned.append(PlannedRow(source.row, "error" if errors else "new", values, row.problems))
+        problems = row.problems
+        if len(group) > 1 and values.get("registered_on"):
+            problems = problems + merge_unit_rows(values, group, labels, today, notes)
+        errors = [p for p in problems if p.level == ERROR]
+        planned.append(PlannedRow(group[0].row, "error" if errors else "new", values, problems))
 
     # numbers: unique in the file, and not used by another item in the database
     existing_numbers = fetch_in_chunks(lambda chunk: SupervisionItem.select(
@@ -200,6 +205,9 @@ def _notices(notes: Counter, labels: dict[str, str], planned: list[PlannedRow]) 
     if notes["several_units"]:
         out.append(f"有 {notes['several_units']} 行的承办单位写了多个单位:标明“牵头”的或第一个作为主办单位,"
                    "其余作为协办单位。")
+    if notes["unit_rows"]:
+        out.append(f"有 {notes['unit_rows']} 行是上一行事项的其他承办单位（序号相同，或只填了单位）：并入该事项，"
+                   "各单位按本行的完成时限、负责人和办理情况记为单位任务。")
     if notes["closed_from_result"]:
         out.append(f"有 {notes['closed_from_result']} 行根据“办理情况”的内容(如“已完成……”)判断为已办结。")
     if notes["state_guessed"]:

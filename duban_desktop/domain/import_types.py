@@ -31,6 +31,7 @@ FIELDS: dict[str, str] = {
     "instruction_date": "批示日期",
     "lead_unit": "主办单位",
     "assisting": "协办单位",
+    "cooperating": "配合单位",
     "responsible_person": "具体负责人",
     "registered_on": "登记日期",
     "issued_on": "发出时间",
@@ -45,6 +46,7 @@ FIELDS: dict[str, str] = {
     "note": "备注",
 }
 IGNORE = ""  # a column that is not imported
+SEQ_VALUE = "_seq"  # a SourceRow's 序号 (not imported: it tells one item's rows from the next)
 DATE_FIELDS = ("registered_on", "issued_on", "deadline", "original_deadline", "last_urged_on",
                "completed_on", "instruction_date")
 NOT_GIVEN = "未注明"

@@ -50,6 +50,7 @@ from .import_types import (
     SourceRow,
     jumps_confirmed,
 )
+from .item_records import TaskSpec
 from .supervision import SERIES
 from .vocab import ITEM_STATES, URGE_METHODS
 from .writes import BulkWrites, Row
@@ -131,7 +132,7 @@ def _number(rows: list[PlannedRow]) -> None:
     numbers.store()
 
 
-def _steps(item: Row, w: BulkWrites, v: dict, *, lead: int, helpers: list[int], where: str,
+def _steps(item: Row, w: BulkWrites, v: dict, *, lead: int, helpers: list[TaskSpec], where: str,
            method: str, today: dt.date) -> None:
     """The steps an item of the ledger went through, in the steps' order."""
     state, number = v["state"], v["number"] or None
@@ -162,6 +163,14 @@ def _steps(item: Row, w: BulkWrites, v: dict, *, lead: int, helpers: list[int], 
                               reason=f"从{where}导入：原台账记载原定时限 {format_cn(item.deadline)}，"
                                      f"完成时限 {format_cn(v['deadline'])}。")
     completed = v["completed_on"]
+    for h, spec in zip(v["helpers"], helpers, strict=True):
+        if h.get("reported_on"):  # (a unit's own row in the ledger says it is done)
+            item_records.reported(item, w, unit=spec.unit, unit_name=h["unit"], is_lead=False,
+                                  reported_on=h["reported_on"], content=h["result"])
+    if v.get("lead_report"):  # the lead's row is done, another unit's is not
+        day, content = v["lead_report"]
+        item_records.reported(item, w, unit=lead, unit_name=v["lead_unit"], is_lead=True, reported_on=day,
+                              content=content)
     if state in ("awaiting_review", "passed", "closed"):
         # (the ledger's result is the joint report: it covers the other units' parts)
         item_records.reported(item, w, unit=lead, unit_name=v["lead_unit"], is_lead=True,
@@ -214,7 +223,9 @@ def _write(plan: ImportPlan, source_name: str, today: dt.date, progress, cancell
             registrar=operator, created_at=now, updated_at=now)
         w.log("item", item, "import", field="number", new=v["number"] or "",
               note=f"从{where}第 {r.row} 行导入；状态：{ITEM_STATES[v['state']]}。{v['title'][:100]}")
-        _steps(item, w, v, lead=units[v["lead_unit"]], helpers=[units[n] for n in v["assisting"]],
+        helpers = [TaskSpec(units[h["unit"]], h["role"], deadline=h.get("deadline"),
+                            responsible_person=h.get("responsible_person", "")) for h in v["helpers"]]
+        _steps(item, w, v, lead=units[v["lead_unit"]], helpers=helpers,
                where=where, method=method, today=today)
         items.append(item)
     # numbered items in batches, their ids found again by number (unique, and portable);

@@ -38,6 +38,7 @@ from .import_types import (
     IGNORE,
     LEVELS,
     NOT_GIVEN,
+    SEQ_VALUE,
     SKIP,
     WARNING,
     ImportPlan,
@@ -58,11 +59,12 @@ from .ledger_text import (
     leader_from_instruction,
     looks_done,
     parse_ledger_date,
+    split_unit_roles,
     split_units,
 )
 
-__all__ = ["CONFIRM", "DATE_FIELDS", "ERROR", "FIELDS", "IGNORE", "LEVELS", "NOT_GIVEN", "SKIP", "WARNING",
+__all__ = ["CONFIRM", "DATE_FIELDS", "ERROR", "FIELDS", "IGNORE", "LEVELS", "NOT_GIVEN", "SEQ_VALUE", "SKIP", "WARNING",
            "ImportPlan", "ImportRefused", "ImportResult", "JumpRow", "NumberJumpsNotConfirmed",
            "PlannedRow", "Problem", "SourceRow", "import_rows", "interpret_source", "interpret_state",
            "jumps_summary", "leader_from_instruction", "looks_done", "number_jumps_confirmed",
-           "number_parser", "parse_ledger_date", "plan_rows", "split_units"]
+           "number_parser", "parse_ledger_date", "plan_rows", "split_unit_roles", "split_units"]

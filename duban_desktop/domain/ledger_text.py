@@ -99,41 +99,53 @@ def leader_from_instruction(text: str) -> str:
     return m["who"] if m else ""
 
 
-_UNIT_SPLIT = re.compile(r"[、,,;;/\n]+")
-_LEAD_PAREN = re.compile(r"[((]\s*(?:牵头|主办|主责)(?:单位)?\s*[))]")
-_HELP_PAREN = re.compile(r"[((]\s*(?:配合|协办|参与)(?:单位)?\s*[))]")
-_LEAD_LABEL = re.compile(r"^(?:牵头|主办|主责)(?:单位|部门)?\s*[::]")
-_HELP_LABEL = re.compile(r"^(?:配合|协办|参与)(?:单位|部门)?\s*[::]")
+_UNIT_SPLIT = re.compile(r"[、,，;；/\n]+")
+_LEAD_PAREN = re.compile(r"[（(]\s*(?:牵头|主办|主责)(?:单位|部门)?\s*[）)]")
+_ASSIST_PAREN = re.compile(r"[（(]\s*(?:协办|责任)(?:单位|部门)?\s*[）)]")
+_COOPERATE_PAREN = re.compile(r"[（(]\s*(?:配合|参与|协同|协助)(?:单位|部门)?\s*[）)]")
+_LEAD_LABEL = re.compile(r"^(?:牵头|主办|主责)(?:单位|部门)?\s*[:：]")
+_ASSIST_LABEL = re.compile(r"^(?:协办|责任)(?:单位|部门)?\s*[:：]")
+_COOPERATE_LABEL = re.compile(r"^(?:配合|参与|协同|协助)(?:单位|部门)?\s*[:：]")
 
 
-def split_units(text: str) -> tuple[str, list[str]]:
-    """(lead unit, other units) from a cell that may name several units.
-
-    "县发改局(牵头)、县财政局" and "牵头单位:县发改局;配合单位:县财政局" both give
-    the lead first; without a mark the first unit leads.
-    """
+def unit_roles(text: str, default: str | None = None) -> list[tuple[str, str | None]]:
+    """Each unit a cell names, once, with the role its mark gives ("县发改局（牵头）",
+    "配合单位：县财政局、县交通局"): lead, assist (协办; 责任单位 beside a 牵头单位) or
+    cooperate (配合、参与、协同、协助); an unmarked unit has ``default``."""
     entries: list[tuple[str, str | None]] = []
     mode = None
     for part in _UNIT_SPLIT.split(text or ""):
         name = part.strip()
-        if _LEAD_LABEL.match(name):
-            mode, name = "lead", _LEAD_LABEL.sub("", name)
-        elif _HELP_LABEL.match(name):
-            mode, name = "help", _HELP_LABEL.sub("", name)
-        role = "lead" if _LEAD_PAREN.search(name) else "help" if _HELP_PAREN.search(name) else mode
-        name = _HELP_PAREN.sub("", _LEAD_PAREN.sub("", name)).replace(":", "").replace(":", "").strip()
-        if name:
-            entries.append((name, role))
+        for label, role in ((_LEAD_LABEL, "lead"), (_ASSIST_LABEL, "assist"), (_COOPERATE_LABEL, "cooperate")):
+            if label.match(name):
+                mode, name = role, label.sub("", name)
+        role = mode
+        for mark, marked in ((_LEAD_PAREN, "lead"), (_ASSIST_PAREN, "assist"), (_COOPERATE_PAREN, "cooperate")):
+            if mark.search(name):
+                role, name = marked, mark.sub("", name)
+        name = name.replace(":", "").replace("：", "").strip()
+        if name and all(name != n for n, _ in entries):
+            entries.append((name, role or default))
+    return entries
+
+
+def split_unit_roles(text: str, default: str = "assist") -> tuple[str, list[tuple[str, str]]]:
+    """(lead unit, [(other unit, its role)]) from a cell that may name several units
+    (``unit_roles``): the unit marked 牵头 leads, else the first unmarked one, else the
+    first; the others have their marked role or ``default``."""
+    entries = unit_roles(text)
     if not entries:
         return "", []
     lead = next((n for n, role in entries if role == "lead"), None)
     if lead is None:
         lead = next((n for n, role in entries if role is None), entries[0][0])
-    others: list[str] = []
-    for name, _ in entries:
-        if name != lead and name not in others:
-            others.append(name)
-    return lead, others
+    return lead, [(n, role if role in ("assist", "cooperate") else default) for n, role in entries if n != lead]
+
+
+def split_units(text: str) -> tuple[str, list[str]]:
+    """(lead unit, other units) from a cell that may name several units (``split_unit_roles``)."""
+    lead, others = split_unit_roles(text)
+    return lead, [name for name, _ in others]
 
 
 def _norm(text) -> str:

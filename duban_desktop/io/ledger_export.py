@@ -223,13 +223,13 @@ def _tone_specs(columns, tone: str) -> list[CellSpec]:
 
 def _assisting_names(cond) -> dict[int, str]:
     ids = SupervisionItem.select(SupervisionItem.id).where(cond)
-    query = (UnitTask.select(UnitTask.item, Unit.name)
+    query = (UnitTask.select(UnitTask.item, Unit.name, UnitTask.role)
              .join(Unit, on=(UnitTask.unit == Unit.id))
              .where(UnitTask.item.in_(ids) & (UnitTask.role != "lead"))
              .order_by(UnitTask.item, UnitTask.position))
     found: dict[int, list[str]] = defaultdict(list)
-    for item_id, name in _rows(query):
-        found[item_id].append(name)
+    for item_id, name, role in _rows(query):  # (a 配合单位 marked so, as an import reads it)
+        found[item_id].append(name + ("（配合）" if role == "cooperate" else ""))
     return {k: "、".join(v) for k, v in found.items()}
 
 

@@ -31,6 +31,7 @@ from ..domain.importing import (
     DATE_FIELDS,
     FIELDS,
     IGNORE,
+    SEQ_VALUE,
     ImportPlan,
     ImportResult,
     SourceRow,
@@ -68,8 +69,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "lead_unit": ("主办单位", "承办单位", "责任单位", "牵头单位", "主责单位", "承办部门", "责任部门",
                   "牵头部门", "主办部门", "办理单位", "落实单位", "承办单位人", "责任单位部门", "单位",
                   "部门", "牵头责任单位", "主要责任单位"),
-    "assisting": ("协办单位", "配合单位", "协办部门", "配合部门", "参与单位", "协同单位",
-                  "配合责任单位", "协助单位"),
+    "assisting": ("协办单位", "协办部门", "协办责任单位"),
+    "cooperating": ("配合单位", "配合部门", "参与单位", "协同单位", "配合责任单位", "协助单位", "参与部门"),
     "responsible_person": ("具体负责人", "负责人", "责任人", "承办人", "联系人", "经办人", "具体承办人",
                            "责任领导", "分管领导", "具体责任人", "联系人及电话"),
     "registered_on": ("登记日期", "立项日期", "交办日期", "交办时间", "立项时间", "登记时间", "收文日期",
@@ -107,7 +108,8 @@ _KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("instructing_leader", ("批示领导", "批示人")),
     ("leader_instruction", ("批示", "指示")),
     ("number", ("编号", "文号", "催字")),
-    ("assisting", ("协办", "配合", "协同", "参与")),
+    ("assisting", ("协办",)),
+    ("cooperating", ("配合", "协同", "参与", "协助")),
     ("lead_unit", ("单位", "部门")),
     ("responsible_person", ("负责人", "责任人", "承办人", "联系人", "经办人", "责任领导")),
     ("registered_on", ("登记", "立项日期", "立项时间", "交办日期", "交办时间", "收文")),
@@ -196,9 +198,11 @@ class LedgerFile:
     def source_rows(self, mapping: dict[int, str] | None = None) -> list[SourceRow]:
         mapping = mapping if mapping is not None else self.mapping
         pairs = [(i, f) for i, f in sorted(mapping.items()) if f and f not in (SEQ, IGNORE)]
+        seq = next((i for i, f in sorted(mapping.items()) if f == SEQ), None)
         out = []
         for number, values in self.rows:
-            picked: dict[str, object] = {}
+            # (the 序号 only counts rows, and tells the rows of one item apart from the next)
+            picked: dict[str, object] = {SEQ_VALUE: values[seq]} if seq is not None and seq < len(values) else {}
             for index, name in pairs:
                 value = values[index] if index < len(values) else None
                 if name in picked:  # two columns for one field: join the texts
@@ -497,7 +501,7 @@ def check_mapping(ledger: LedgerFile, mapping: dict[int, str]) -> list[str]:
         if name and name not in (SEQ, IGNORE):
             chosen.setdefault(name, []).append(ledger.columns[index].name)
     for name, cols in chosen.items():
-        if len(cols) > 1 and name not in ("result", "note", "content", "assisting"):
+        if len(cols) > 1 and name not in ("result", "note", "content", "assisting", "cooperating"):
             problems.append(f"“{FIELDS[name]}”对应了多列({'、'.join(cols)}),只能对应一列。")
     if "title" not in chosen and "content" not in chosen:
         problems.append("请指定哪一列是“督办事项”(事项名称)。")

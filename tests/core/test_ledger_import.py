@@ -88,7 +88,7 @@ def test_reads_an_office_ledger(db, tmp_path):
     assert ledger.sheet == "2026年督办事项" and ledger.header_row == 3
     mapping = {c.header: ledger.mapping[c.index] for c in ledger.columns}
     assert mapping == {"序号": SEQ, "督办编号": "number", "工作任务": "title",
-                       "领导批示": "leader_instruction", "责任单位": "lead_unit", "配合单位": "assisting",
+                       "领导批示": "leader_instruction", "责任单位": "lead_unit", "配合单位": "cooperating",
                        "责任人": "responsible_person", "交办时间": "registered_on", "完成时限": "deadline",
                        "进展情况": "result", "备注": "note"}
     assert [n for n, _ in ledger.rows] == [5, 6, 7, 8]  # the section, total and note rows are out
